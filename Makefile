@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Both set up what is missing.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8080
+CALLS ?= 20000
+
+.PHONY: run test setup app sim bench clean
+
+## Set up, build the app and serve it through the simulator with demo data.
+run: setup app sim
+	./target/native/voipms-sim --port $(PORT) --dist dist --data-dir data --calls $(CALLS)
+
+## Set up, then every check and test; non-zero on any failure.
+test: setup
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+app:
+	trunk build --release
+
+sim:
+	cargo build --profile native -p voipms-sim
+
+## Benchmarks that print figures (outside the pass/fail of `make test`).
+bench: setup
+	cargo bench -p cdr-core --bench decode
+	cargo bench -p voipms-sim --bench load
+
+clean:
+	cargo clean
+	rm -rf dist .tools e2e/node_modules

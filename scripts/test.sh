@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every check and test of the project, in the order that fails fastest. Run through `make test`,
+# which sets up the tools first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+started=$(date +%s)
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native crates)"
+cargo clippy -p cdr-core -p voipms-sim --all-targets -- -D warnings
+
+step "clippy (wasm32 app and core)"
+cargo clippy -p cdr-portal -p cdr-core --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests"
+cargo test -p cdr-core -p voipms-sim
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+cargo test -p cdr-portal --target wasm32-unknown-unknown
+
+step "trunk build --release"
+trunk build --release
+
+step "bundle report"
+scripts/bundle-report.sh
+
+step "simulator build"
+cargo build --profile native -p voipms-sim
+
+step "end-to-end tests (Playwright in Debian's Chromium)"
+(cd e2e && npx playwright test)
+
+printf '\nall checks passed in %ss\n' "$(( $(date +%s) - started ))"

@@ -1,0 +1,3 @@
+//! Small reusable widgets shared by the pages.
+
+pub mod placeholder;
