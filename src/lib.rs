@@ -4,6 +4,7 @@
 //! widgets in [`components`], the connection settings in [`settings`]; the logic that can be
 //! tested natively lives in the `cdr-core` crate.
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod pages;

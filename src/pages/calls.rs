@@ -1,14 +1,15 @@
-//! The Calls page.
+//! The Calls page: the account's own call detail records (getCDR).
 
+use cdr_core::view::Scope;
 use leptos::prelude::*;
 
-use crate::components::placeholder::NotBuiltYet;
+use crate::components::explorer::CdrExplorer;
 
 /// The Calls page.
 #[component]
 pub fn CallsPage() -> impl IntoView {
     view! {
         <h1>"Calls"</h1>
-        <NotBuiltYet what="the call detail records of your account, with filters, totals, charts and CSV export." />
+        <CdrExplorer scope=Scope::Own />
     }
 }

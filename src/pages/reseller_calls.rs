@@ -1,14 +1,15 @@
-//! The Reseller calls page.
+//! The Reseller calls page: the call detail records of one reseller client (getResellerCDR).
 
+use cdr_core::view::Scope;
 use leptos::prelude::*;
 
-use crate::components::placeholder::NotBuiltYet;
+use crate::components::explorer::CdrExplorer;
 
 /// The Reseller calls page.
 #[component]
 pub fn ResellerCallsPage() -> impl IntoView {
     view! {
         <h1>"Reseller calls"</h1>
-        <NotBuiltYet what="the call detail records of each of your reseller clients." />
+        <CdrExplorer scope=Scope::Reseller />
     }
 }

@@ -1,0 +1,67 @@
+//! How numbers read on screen: grouped thousands, percentages, durations, money.
+
+use crate::money::Money;
+
+/// `1234567` → `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A ratio 0..=1 as a percentage with one decimal, `—` when there is none.
+pub fn percent(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// Seconds as `1h 02m 03s`, `2m 05s` or `7s`, `—` when there is none.
+pub fn duration(seconds: Option<f64>) -> String {
+    let Some(s) = seconds else {
+        return "—".to_owned();
+    };
+    let s = s.round() as u64;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m {sec:02}s"),
+        (h, m, sec) => format!("{h}h {m:02}m {sec:02}s"),
+    }
+}
+
+/// Money for people: `$12.3456`, four decimals (the API's eight stay in exports).
+pub fn money(m: Money) -> String {
+    let units = m.units();
+    let sign = if units < 0 { "-" } else { "" };
+    let abs = units.unsigned_abs();
+    // Round half up to four decimals: 10^4 units of 1e-8.
+    let tenk = (abs + 5_000) / 10_000;
+    format!("{sign}${}.{:04}", count(tenk / 10_000), tenk % 10_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(percent(Some(0.4285714)), "42.9%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(duration(Some(7.4)), "7s");
+        assert_eq!(duration(Some(125.0)), "2m 05s");
+        assert_eq!(duration(Some(3723.0)), "1h 02m 03s");
+        assert_eq!(duration(None), "—");
+        assert_eq!(money(Money::parse("0.00500000").unwrap()), "$0.0050");
+        assert_eq!(money(Money::parse("1234.56789").unwrap()), "$1,234.5679");
+        assert_eq!(money(Money::parse("-0.00004").unwrap()), "-$0.0000");
+        assert_eq!(money(Money::ZERO), "$0.0000");
+    }
+}

@@ -1,0 +1,314 @@
+//! Exact money amounts.
+//!
+//! The API sends amounts as decimal strings with up to 8 decimals (`"0.00900000"`,
+//! `"0.015"`). Summing a million of them as `f64` drifts by whole cents, so amounts are kept
+//! as an integer count of 10⁻⁸ units and only turned into `f64` for drawing charts.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+/// Number of 10⁻⁸ units in one currency unit.
+pub const UNITS_PER_DOLLAR: i64 = 100_000_000;
+
+/// Decimal places that [`Money`] keeps and prints.
+pub const DECIMALS: usize = 8;
+
+/// An exact amount of money: a signed count of 10⁻⁸ currency units.
+///
+/// ```
+/// use cdr_core::money::Money;
+/// let rate = Money::parse("0.015").unwrap();
+/// assert_eq!(rate.to_string(), "0.01500000");
+/// assert_eq!((rate + rate).units(), 3_000_000);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+/// Why a text could not be read as [`Money`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The text was empty (or only spaces).
+    #[error("an amount is required")]
+    Empty,
+    /// The text is not a plain decimal number.
+    #[error("“{0}” is not a decimal amount")]
+    Invalid(String),
+    /// The amount does not fit in the fixed-point range.
+    #[error("“{0}” is too large an amount")]
+    Overflow(String),
+}
+
+/// Why the allocation-free parser gave up; turned into [`MoneyError`] with the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bad {
+    Invalid,
+    Overflow,
+}
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(0);
+
+    /// An amount from a count of 10⁻⁸ units.
+    pub const fn from_units(units: i64) -> Money {
+        Money(units)
+    }
+
+    /// The count of 10⁻⁸ units.
+    pub const fn units(self) -> i64 {
+        self.0
+    }
+
+    /// Whether the amount is exactly zero.
+    pub const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Reads a plain decimal such as `"0.015"`, `"-0.5"`, `"5"` or `".5"`.
+    ///
+    /// Surrounding spaces are ignored. Digits beyond the 8th decimal are rounded half away
+    /// from zero rather than refused, so that a bare JSON number with a long float tail
+    /// (`0.015000000000000001`) still reads as the amount that was meant.
+    /// Exponents are refused: the API never writes them and they would hide typos in forms.
+    pub fn parse(text: &str) -> Result<Money, MoneyError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        match Self::parse_bytes(trimmed.as_bytes()) {
+            Ok(money) => Ok(money),
+            Err(Bad::Invalid) => Err(MoneyError::Invalid(trimmed.to_owned())),
+            Err(Bad::Overflow) => Err(MoneyError::Overflow(trimmed.to_owned())),
+        }
+    }
+
+    /// The hot path of decoding: no allocation.
+    pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<Money, Bad> {
+        let (negative, digits) = match bytes.first().ok_or(Bad::Invalid)? {
+            b'-' => (true, &bytes[1..]),
+            b'+' => (false, &bytes[1..]),
+            _ => (false, bytes),
+        };
+        let (int_part, frac_part) = match digits.iter().position(|&b| b == b'.') {
+            Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+            None => (digits, &digits[digits.len()..]),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return Err(Bad::Invalid);
+        }
+        let mut whole: i64 = 0;
+        for &b in int_part {
+            if !b.is_ascii_digit() {
+                return Err(Bad::Invalid);
+            }
+            whole = whole
+                .checked_mul(10)
+                .and_then(|w| w.checked_add(i64::from(b - b'0')))
+                .ok_or(Bad::Overflow)?;
+        }
+        let mut frac: i64 = 0;
+        let mut round_up = false;
+        for (i, &b) in frac_part.iter().enumerate() {
+            if !b.is_ascii_digit() {
+                return Err(Bad::Invalid);
+            }
+            if i < DECIMALS {
+                frac = frac * 10 + i64::from(b - b'0');
+            } else if i == DECIMALS {
+                round_up = b >= b'5';
+            }
+        }
+        for _ in frac_part.len()..DECIMALS {
+            frac *= 10;
+        }
+        let units = whole
+            .checked_mul(UNITS_PER_DOLLAR)
+            .and_then(|u| u.checked_add(frac))
+            .and_then(|u| u.checked_add(i64::from(round_up)))
+            .ok_or(Bad::Overflow)?;
+        Ok(Money(if negative { -units } else { units }))
+    }
+
+    /// Converts a JSON number that arrived as `f64`.
+    ///
+    /// Goes through the shortest decimal text of the float, so `0.015_f64` becomes exactly
+    /// `0.01500000` rather than the binary neighbour `0.01499999…`.
+    pub fn from_f64(value: f64) -> Option<Money> {
+        if !value.is_finite() {
+            return None;
+        }
+        // `Display` for f64 never uses an exponent, so `parse_bytes` can read it.
+        Self::parse_bytes(value.to_string().as_bytes()).ok()
+    }
+
+    /// The amount as `f64`, for charts only: sums and comparisons stay on [`Money`].
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / UNITS_PER_DOLLAR as f64
+    }
+
+    /// Adds, or `None` on overflow.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+
+    /// The absolute amount.
+    pub const fn abs(self) -> Money {
+        Money(self.0.abs())
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        // unsigned_abs: i64::MIN has no positive i64 counterpart.
+        let abs = self.0.unsigned_abs();
+        let per = UNITS_PER_DOLLAR as u64;
+        write!(f, "{sign}{}.{:08}", abs / per, abs % per)
+    }
+}
+
+impl FromStr for Money {
+    type Err = MoneyError;
+    fn from_str(s: &str) -> Result<Money, MoneyError> {
+        Money::parse(s)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, rhs: Money) {
+        self.0 -= rhs.0;
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl<'a> Sum<&'a Money> for Money {
+    fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
+        iter.copied().sum()
+    }
+}
+
+impl Serialize for Money {
+    /// Written as the API writes it: a JSON string with 8 decimals.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    /// Tolerant like the API: a string, a number, a bool, or null/`""` for zero.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        crate::de::money(deserializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_the_api_sends() {
+        assert_eq!(Money::parse("0.015").unwrap().units(), 1_500_000);
+        assert_eq!(Money::parse("0.00900000").unwrap().units(), 900_000);
+        assert_eq!(Money::parse("5").unwrap().units(), 500_000_000);
+        assert_eq!(Money::parse("-0.5").unwrap().units(), -50_000_000);
+        assert_eq!(Money::parse(".5").unwrap().units(), 50_000_000);
+        assert_eq!(Money::parse("5.").unwrap().units(), 500_000_000);
+        assert_eq!(Money::parse(" +1.25 ").unwrap().units(), 125_000_000);
+    }
+
+    #[test]
+    fn rounds_beyond_eight_decimals_half_away_from_zero() {
+        assert_eq!(Money::parse("0.000000005").unwrap().units(), 1);
+        assert_eq!(Money::parse("0.000000004999").unwrap().units(), 0);
+        assert_eq!(Money::parse("-0.000000005").unwrap().units(), -1);
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_amount() {
+        assert_eq!(Money::parse(""), Err(MoneyError::Empty));
+        assert_eq!(Money::parse("   "), Err(MoneyError::Empty));
+        for bad in ["abc", "1.2.3", "-", ".", "1e5", "1,5", "--1", "1-"] {
+            assert!(
+                matches!(Money::parse(bad), Err(MoneyError::Invalid(_))),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            Money::parse("999999999999999999999"),
+            Err(MoneyError::Overflow(_))
+        ));
+    }
+
+    #[test]
+    fn displays_eight_decimals() {
+        assert_eq!(Money::parse("0.015").unwrap().to_string(), "0.01500000");
+        assert_eq!(Money::ZERO.to_string(), "0.00000000");
+        assert_eq!(Money::from_units(-1).to_string(), "-0.00000001");
+        assert_eq!(Money::parse("-12.5").unwrap().to_string(), "-12.50000000");
+        assert_eq!(
+            Money::from_units(i64::MIN).to_string(),
+            "-92233720368.54775808"
+        );
+    }
+
+    #[test]
+    fn arithmetic_and_order() {
+        let a = Money::parse("0.1").unwrap();
+        let b = Money::parse("0.2").unwrap();
+        assert_eq!((a + b).to_string(), "0.30000000");
+        assert_eq!((a - b).to_string(), "-0.10000000");
+        assert!(a < b);
+        assert_eq!([a, b, a].iter().sum::<Money>().to_string(), "0.40000000");
+        assert_eq!(Money::default(), Money::ZERO);
+    }
+
+    #[test]
+    fn floats_go_through_their_shortest_text() {
+        assert_eq!(Money::from_f64(0.015).unwrap().units(), 1_500_000);
+        assert_eq!(Money::from_f64(0.1 + 0.2).unwrap().units(), 30_000_000);
+        assert_eq!(Money::from_f64(f64::NAN), None);
+        assert!((Money::parse("1.5").unwrap().to_f64() - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn serializes_as_a_string() {
+        let json = serde_json::to_string(&Money::parse("0.0052").unwrap()).unwrap();
+        assert_eq!(json, "\"0.00520000\"");
+    }
+}

@@ -1,0 +1,88 @@
+//! Talking to the API from the browser: one multipart POST per request, cancellable.
+//!
+//! What a request holds and how its answer decodes is the core crate's business; this module
+//! only moves bytes. Credentials travel in the POST body, never in the URL.
+
+use cdr_core::fetch::FetchError;
+use cdr_core::request::ApiRequest;
+use cdr_core::wire::{encode, Credentials};
+use cdr_core::DecodeError;
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use web_sys::{AbortSignal, FormData};
+
+use crate::settings::Connection;
+
+/// The path of the API under the base URL.
+pub const API_PATH: &str = "/api/v1/rest.php";
+
+/// A copy of the connection taken when a request starts, so that typing in Settings while a
+/// search runs does not change it halfway.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    url: String,
+    credentials: Credentials,
+}
+
+impl Endpoint {
+    /// The endpoint of the current settings, or `None` while the credentials are missing.
+    pub fn from_connection(conn: &Connection) -> Option<Endpoint> {
+        if !conn.is_complete() {
+            return None;
+        }
+        let base = conn.base_url.get_untracked();
+        Some(Endpoint {
+            url: format!("{}{API_PATH}", base.trim().trim_end_matches('/')),
+            credentials: Credentials::new(
+                conn.username.get_untracked().trim(),
+                conn.password.get_untracked(),
+            ),
+        })
+    }
+
+    /// Sends `request` and decodes the answer with `decode` (one of `cdr_core::decode`'s).
+    pub async fn call<R: ApiRequest, T>(
+        &self,
+        request: &R,
+        decode: fn(&[u8], Option<&str>) -> Result<T, DecodeError>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<T, FetchError> {
+        let fields = encode(&self.credentials, request)?;
+        let form = FormData::new().map_err(js_error)?;
+        for (name, value) in &fields {
+            form.append_with_str(name, value).map_err(js_error)?;
+        }
+        let response = Request::post(&self.url)
+            .abort_signal(abort)
+            .body(form)
+            .map_err(gloo_error)?
+            .send()
+            .await
+            .map_err(|e| match abort {
+                Some(signal) if signal.aborted() => FetchError::Cancelled,
+                _ => gloo_error(e),
+            })?;
+        let status = response.status();
+        let content_type = response.headers().get("content-type");
+        let body = response.binary().await.map_err(|e| match abort {
+            Some(signal) if signal.aborted() => FetchError::Cancelled,
+            _ => gloo_error(e),
+        })?;
+        if status != 200 {
+            let head = &body[..body.len().min(200)];
+            return Err(FetchError::Http {
+                status,
+                first_bytes: String::from_utf8_lossy(head).into_owned(),
+            });
+        }
+        Ok(decode(&body, content_type.as_deref())?)
+    }
+}
+
+fn gloo_error(e: gloo_net::Error) -> FetchError {
+    FetchError::Network(e.to_string())
+}
+
+fn js_error(e: wasm_bindgen::JsValue) -> FetchError {
+    FetchError::Network(format!("{e:?}"))
+}

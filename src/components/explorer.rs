@@ -1,0 +1,515 @@
+//! The CDR explorer shared by the Calls and Reseller calls pages.
+//!
+//! Data flows one way: URL → filter → requests (one per window of at most 92 days, two in
+//! flight) → decode → row store → grid, summary and charts. The URL is the source of truth,
+//! so a link or a reload restores the view and back / forward move between searches.
+
+use cdr_core::analytics::{
+    calls_per_day, calls_per_hour, cost_per_account, top_destinations_by_cost, Summary,
+};
+use cdr_core::decode::{
+    decode_accounts, decode_call_billing, decode_call_types, decode_cdr, decode_clients,
+    decode_reseller_cdr,
+};
+use cdr_core::display;
+use cdr_core::export::cdr_csv;
+use cdr_core::fetch::FetchError;
+use cdr_core::model::ValueDescription;
+use cdr_core::request::{
+    CallAccountsRequest, CallBillingRequest, CallTypesRequest, CdrFilter, CdrRequest,
+    ClientsRequest, ResellerCdrRequest, Timezone, ValidationError,
+};
+use cdr_core::table::{CdrTable, Column};
+use cdr_core::view::{describe_filter, timezone_from_browser_offset, CdrViewState, Scope};
+use cdr_core::wire::to_query_string;
+use futures::StreamExt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use web_sys::AbortController;
+
+use crate::api::Endpoint;
+use crate::components::charts::{CallsPerDayChart, CallsPerHourChart, CostBarsChart};
+use crate::components::download::download_csv;
+use crate::components::filters::{CdrFilters, Options};
+use crate::components::grid::CdrGrid;
+use crate::components::summary::SummaryBar;
+use crate::settings::use_connection;
+
+/// Requests of one search in flight at once: enough to overlap latency, gentle on the API's
+/// per-minute limit.
+const MAX_IN_FLIGHT: usize = 2;
+
+/// How far a running search has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Progress {
+    done: usize,
+    total: usize,
+    rows: usize,
+}
+
+/// What the rows on screen answer: the filter (and client) of the search that fetched them.
+#[derive(Clone, Debug, PartialEq)]
+struct Searched {
+    filter: CdrFilter,
+    client: Option<String>,
+}
+
+/// Today's date and the timezone offset of the browser.
+fn browser_today_and_tz() -> (chrono::NaiveDate, Timezone) {
+    let now = js_sys::Date::new_0();
+    let today = chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default();
+    let tz =
+        timezone_from_browser_offset(now.get_timezone_offset() as i32).unwrap_or(Timezone::UTC);
+    (today, tz)
+}
+
+/// Loads a lookup list whenever the credentials (or `client`) change.
+fn lookup(
+    load: impl Fn(
+            Endpoint,
+        )
+            -> futures::future::LocalBoxFuture<'static, Result<Vec<ValueDescription>, FetchError>>
+        + 'static,
+) -> Signal<Options> {
+    let conn = use_connection();
+    let res = LocalResource::new(move || {
+        conn.base_url.track();
+        conn.username.track();
+        conn.password.track();
+        let endpoint = Endpoint::from_connection(&conn);
+        let fut = endpoint.map(&load);
+        async move {
+            match fut {
+                Some(f) => Some(f.await.map_err(|e| e.message())),
+                None => Some(Err("enter your API credentials in Settings".to_owned())),
+            }
+        }
+    });
+    Signal::derive(move || res.get().flatten())
+}
+
+/// The whole explorer for one scope.
+#[component]
+pub fn CdrExplorer(
+    /// getCDR (own calls) or getResellerCDR (a client's calls).
+    scope: Scope,
+) -> impl IntoView {
+    let conn = use_connection();
+    let query = use_query_map();
+    let location = use_location();
+    // Stored so that the closures using it stay `Copy`, as view children need.
+    let navigate = StoredValue::new_local(use_navigate());
+    let (today, browser_tz) = browser_today_and_tz();
+
+    // --- URL state -------------------------------------------------------------------------
+    let state = Memo::new(move |_| {
+        query.with(|q| CdrViewState::from_query(|k| q.get(k), today, browser_tz))
+    });
+    let form = RwSignal::new(state.get_untracked());
+    let errors = RwSignal::new(Vec::<ValidationError>::new());
+    let request = Memo::new(move |_| {
+        state.with(|s| {
+            s.validate(scope)
+                .ok()
+                .map(|f| (f, (scope == Scope::Reseller).then(|| s.client.clone())))
+        })
+    });
+    Effect::new(move |_| {
+        let s = state.get();
+        errors.set(s.validate(scope).err().unwrap_or_default());
+        form.set(s);
+    });
+    let set_url = move |s: &CdrViewState, replace: bool| {
+        let path = location.pathname.get_untracked();
+        let q = to_query_string(&s.to_query(scope));
+        navigate.with_value(|navigate| {
+            navigate(
+                &format!("{path}?{q}"),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            )
+        });
+    };
+
+    // --- Rows and the fetch ----------------------------------------------------------------
+    let table = RwSignal::new(CdrTable::default());
+    let searched = RwSignal::new(None::<Searched>);
+    let progress = RwSignal::new(None::<Progress>);
+    let error = RwSignal::new(None::<FetchError>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let run = StoredValue::new(0u64);
+    let controller = StoredValue::new_local(None::<AbortController>);
+
+    let cancel_running = move || {
+        if let Some(c) = controller.get_value() {
+            c.abort();
+        }
+        controller.set_value(None);
+        run.update_value(|r| *r += 1);
+        progress.set(None);
+    };
+
+    let start_search = move |filter: CdrFilter, client: Option<String>| {
+        cancel_running();
+        error.set(None);
+        notice.set(None);
+        let Some(endpoint) = Endpoint::from_connection(&conn) else {
+            notice.set(Some(
+                "Enter your API username and password in Settings, then search.",
+            ));
+            return;
+        };
+        let Ok(ctrl) = AbortController::new() else {
+            return;
+        };
+        let signal = ctrl.signal();
+        controller.set_value(Some(ctrl));
+        let id = run.get_value();
+        let windows = CdrViewState::windows(&filter);
+        progress.set(Some(Progress {
+            done: 0,
+            total: windows.len(),
+            rows: 0,
+        }));
+        spawn_local(async move {
+            let searched_for = Searched {
+                filter,
+                client: client.clone(),
+            };
+            let fetches = windows.into_iter().map(|w| {
+                let endpoint = endpoint.clone();
+                let signal = signal.clone();
+                let client = client.clone();
+                async move {
+                    match client {
+                        Some(client) => {
+                            let req = ResellerCdrRequest { client, filter: w };
+                            endpoint
+                                .call(&req, decode_reseller_cdr, Some(&signal))
+                                .await
+                        }
+                        None => {
+                            let req = CdrRequest { filter: w };
+                            endpoint.call(&req, decode_cdr, Some(&signal)).await
+                        }
+                    }
+                }
+            });
+            let mut results = futures::stream::iter(fetches).buffer_unordered(MAX_IN_FLIGHT);
+            let mut fresh = CdrTable::default();
+            let mut done = 0;
+            while let Some(result) = results.next().await {
+                // A newer search or Cancel has taken over: drop this one's answers.
+                if run.get_value() != id {
+                    return;
+                }
+                match result {
+                    Ok(rows) => {
+                        fresh.extend(rows);
+                        done += 1;
+                        progress.update(|p| {
+                            if let Some(p) = p {
+                                p.done = done;
+                                p.rows = fresh.len();
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        // The earlier rows stay on screen; the rest of this search stops.
+                        if let Some(c) = controller.get_value() {
+                            c.abort();
+                        }
+                        controller.set_value(None);
+                        progress.set(None);
+                        error.set(Some(e));
+                        return;
+                    }
+                }
+            }
+            controller.set_value(None);
+            progress.set(None);
+            table.set(fresh);
+            searched.set(Some(searched_for));
+        });
+    };
+
+    // Every new valid request in the URL (a search, a link, back / forward) fetches.
+    Effect::new(move |_| {
+        if let Some((filter, client)) = request.get() {
+            if conn.is_complete() {
+                start_search(filter, client);
+            } else {
+                notice.set(Some(
+                    "Enter your API username and password in Settings, then search.",
+                ));
+            }
+        }
+    });
+
+    let on_search = Callback::new({
+        move |()| {
+            let edited = form.get_untracked();
+            match edited.validate(scope) {
+                Err(es) => errors.set(es),
+                Ok(filter) => {
+                    errors.set(Vec::new());
+                    let mut next = state.get_untracked();
+                    next.preset = edited.preset;
+                    next.form = edited.form;
+                    next.client = edited.client;
+                    if next == state.get_untracked() {
+                        // Same URL: searching again refreshes.
+                        start_search(filter, (scope == Scope::Reseller).then_some(next.client));
+                    } else {
+                        set_url(&next, false);
+                    }
+                }
+            }
+        }
+    });
+    let retry = move |_| {
+        if let Some((filter, client)) = request.get_untracked() {
+            start_search(filter, client);
+        }
+    };
+    let cancel = move |_| {
+        cancel_running();
+        notice.set(Some(
+            "Search cancelled. The earlier results are still shown.",
+        ));
+    };
+
+    // --- Lookups ---------------------------------------------------------------------------
+    let client_of = move || (scope == Scope::Reseller).then(|| form.with(|s| s.client.clone()));
+    let call_types = lookup(move |e| {
+        let client = client_of().filter(|c| !c.is_empty());
+        Box::pin(async move {
+            e.call(&CallTypesRequest { client }, decode_call_types, None)
+                .await
+        })
+    });
+    let call_billing = lookup(|e| {
+        Box::pin(async move { e.call(&CallBillingRequest, decode_call_billing, None).await })
+    });
+    let accounts = lookup(move |e| {
+        let client = client_of().filter(|c| !c.is_empty());
+        Box::pin(async move {
+            e.call(&CallAccountsRequest { client }, decode_accounts, None)
+                .await
+        })
+    });
+    let clients = if scope == Scope::Reseller {
+        lookup(|e| {
+            Box::pin(async move {
+                let list = e
+                    .call(&ClientsRequest { client: None }, decode_clients, None)
+                    .await?;
+                Ok(list
+                    .into_iter()
+                    .map(|c| {
+                        let name = format!("{} {}", c.firstname, c.lastname);
+                        let label = match (c.company.trim(), name.trim()) {
+                            ("", "") => c.client.clone(),
+                            ("", n) | (n, "") => format!("{n} ({})", c.client),
+                            (co, n) => format!("{co}, {n} ({})", c.client),
+                        };
+                        ValueDescription::new(c.client, label)
+                    })
+                    .collect())
+            })
+        })
+    } else {
+        Signal::derive(|| Some(Ok(Vec::new())))
+    };
+
+    // --- The view of the rows --------------------------------------------------------------
+    let sort = Memo::new(move |_| state.with(|s| s.sort));
+    let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
+    let quick = Memo::new(move |_| state.with(|s| s.quick.clone()));
+    let sorted = Memo::new(move |_| table.with(|t| t.sorted(sort.get())));
+    let shown = Memo::new(move |_| {
+        let q = quick.get();
+        sorted.with(|s| table.with(|t| t.narrow(s, &q)))
+    });
+    let summary = Memo::new(move |_| table.with(|t| shown.with(|v| Summary::of(t.rows(), v))));
+    let per_day = Memo::new(move |_| table.with(|t| shown.with(|v| calls_per_day(t.rows(), v))));
+    let per_hour = Memo::new(move |_| table.with(|t| shown.with(|v| calls_per_hour(t.rows(), v))));
+    let top_dest = Memo::new(move |_| {
+        table.with(|t| shown.with(|v| top_destinations_by_cost(t.rows(), v, 10)))
+    });
+    let per_account =
+        Memo::new(move |_| table.with(|t| shown.with(|v| cost_per_account(t.rows(), v))));
+
+    let on_sort = Callback::new({
+        move |c: Column| {
+            let mut next = state.get_untracked();
+            next.sort = next.sort.toggled(c);
+            set_url(&next, true);
+        }
+    });
+
+    // The quick filter waits for a pause in typing before it runs over every row.
+    let quick_input = RwSignal::new(state.get_untracked().quick);
+    Effect::new(move |_| quick_input.set(quick.get()));
+    let debounce = StoredValue::new_local(None::<TimeoutHandle>);
+    let on_quick = {
+        move |value: String| {
+            quick_input.set(value);
+            if let Some(h) = debounce.get_value() {
+                h.clear();
+            }
+            let handle = set_timeout_with_handle(
+                move || {
+                    let mut next = state.get_untracked();
+                    next.quick = quick_input.get_untracked();
+                    if next != state.get_untracked() {
+                        set_url(&next, true);
+                    }
+                },
+                std::time::Duration::from_millis(200),
+            );
+            debounce.set_value(handle.ok());
+        }
+    };
+
+    let toggle_column = {
+        move |c: Column, on: bool| {
+            let mut next = state.get_untracked();
+            if on && !next.columns.contains(&c) {
+                // Keep the default order whatever the order of clicks.
+                next.columns.push(c);
+                next.columns
+                    .sort_by_key(|x| Column::ALL.iter().position(|y| y == x));
+            } else if !on && next.columns.len() > 1 {
+                next.columns.retain(|x| *x != c);
+            }
+            set_url(&next, true);
+        }
+    };
+
+    let export = move |_| {
+        let tz = searched.with_untracked(|s| s.as_ref().map(|s| s.filter.timezone));
+        let name = searched.with_untracked(|s| {
+            s.as_ref().map_or_else(
+                || "calls.csv".to_owned(),
+                |s| {
+                    format!(
+                        "calls-{}-to-{}.csv",
+                        s.filter.date_from.format("%Y-%m-%d"),
+                        s.filter.date_to.format("%Y-%m-%d")
+                    )
+                },
+            )
+        });
+        let bytes = table.with_untracked(|t| {
+            shown.with_untracked(|v| {
+                columns.with_untracked(|c| cdr_csv(t, v, c, tz.unwrap_or(Timezone::UTC)))
+            })
+        });
+        download_csv(&name, &bytes);
+    };
+
+    let busy = Signal::derive(move || progress.with(Option::is_some));
+    let fetched = move || table.with(CdrTable::len);
+    let shown_count = move || shown.with(Vec::len);
+
+    view! {
+        <CdrFilters scope form errors today browser_tz call_types call_billing accounts clients
+            busy on_search />
+
+        {move || progress.get().map(|p| view! {
+            <div class="progress" role="status" aria-live="polite">
+                <label for="fetch-progress">
+                    {format!("Fetching window {} of {} · {} rows so far", (p.done + 1).min(p.total), p.total, display::count(p.rows as u64))}
+                </label>
+                <progress id="fetch-progress" max=p.total value=p.done></progress>
+                <button type="button" on:click=cancel>"Cancel"</button>
+            </div>
+        })}
+
+        {move || error.get().map(|e| view! {
+            <div class="error" role="alert">
+                <p>{e.message()}</p>
+                {(!table.with(CdrTable::is_empty)).then(|| view! {
+                    <p class="hint">"The results of the previous search are still shown below."</p>
+                })}
+                <button type="button" on:click=retry>"Retry"</button>
+            </div>
+        })}
+        {move || notice.get().map(|n| view! {
+            <p class="notice" role="status">{n} " " <a href="/settings">"Go to Settings"</a></p>
+        })}
+
+        <Show when=move || searched.with(Option::is_some)>
+            <Show
+                when=move || !table.with(CdrTable::is_empty)
+                fallback=move || view! {
+                    <div class="empty" role="status">
+                        <p><strong>"No calls match these filters."</strong></p>
+                        <p class="hint">{move || searched.with(|s| s.as_ref().map(|s| describe_filter(&s.filter, s.client.as_deref())))}</p>
+                    </div>
+                }
+            >
+                <SummaryBar summary=summary />
+                <div class="toolbar">
+                    <div class="field quick">
+                        <label for="quick-filter">"Quick filter"</label>
+                        <input type="search" id="quick-filter" placeholder="Caller, number, account…"
+                            prop:value=move || quick_input.get()
+                            on:input:target=move |ev| on_quick(ev.target().value()) />
+                    </div>
+                    <p class="counts" role="status" aria-live="polite">
+                        {move || format!("{} shown / {} fetched", display::count(shown_count() as u64), display::count(fetched() as u64))}
+                    </p>
+                    <details class="columns">
+                        <summary>"Columns"</summary>
+                        <fieldset>
+                            <legend>"Visible columns"</legend>
+                            {Column::ALL.into_iter().map(|c| {
+                                let id = format!("col-{}", c.key());
+                                view! {
+                                    <div class="check">
+                                        <input type="checkbox" id=id.clone()
+                                            prop:checked=move || columns.with(|cs| cs.contains(&c))
+                                            on:change:target=move |ev| toggle_column(c, ev.target().checked()) />
+                                        <label for=id>{c.label()}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    </details>
+                    <button type="button" on:click=export>"Export CSV"</button>
+                </div>
+                <Show
+                    when=move || shown.with(|v| !v.is_empty())
+                    fallback=move || view! {
+                        <p class="empty" role="status">
+                            {move || format!("None of the {} fetched calls match “{}”.", display::count(fetched() as u64), quick.get())}
+                        </p>
+                    }
+                >
+                    <CdrGrid table=table view=shown columns=columns sort=sort on_sort
+                        label="Call detail records" />
+                </Show>
+                <section class="charts" aria-label="Charts of the calls shown">
+                    <CallsPerDayChart days=per_day />
+                    <CallsPerHourChart hours=per_hour />
+                    <CostBarsChart title="Top 10 destinations by cost" groups=top_dest
+                        empty="No call in this view cost anything." />
+                    <CostBarsChart title="Cost per account" groups=per_account
+                        empty="No calls." />
+                </section>
+            </Show>
+        </Show>
+    }
+}
