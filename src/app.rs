@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
+use crate::components::explorer::provide_explorer_cache;
 use crate::pages::{
     calls::CallsPage, not_found::NotFound, rates::RatesPage, reseller_calls::ResellerCallsPage,
     settings::SettingsPage, termination_rates::TerminationRatesPage,
@@ -14,6 +15,7 @@ use crate::settings::provide_connection;
 #[component]
 pub fn App() -> impl IntoView {
     provide_connection();
+    provide_explorer_cache();
     view! {
         <Router>
             <Shell />

@@ -2,6 +2,7 @@
 
 use cdr_core::analytics::{CostGroup, DayBucket};
 use cdr_core::display;
+use chrono::Datelike;
 use leptos::prelude::*;
 
 const W: f64 = 640.0;
@@ -85,7 +86,7 @@ pub fn CallsPerDayChart(
                     let tick = (i % label_every == 0).then(|| {
                         view! {
                             <text class="x-label" x=x + band * 0.4 y=H - 6.0 text-anchor="middle">
-                                {d.day.format("%m-%d").to_string()}
+                                {format!("{:02}-{:02}", d.day.month(), d.day.day())}
                             </text>
                         }
                     });

@@ -16,7 +16,7 @@ use cdr_core::export::cdr_csv;
 use cdr_core::fetch::FetchError;
 use cdr_core::model::ValueDescription;
 use cdr_core::request::{
-    CallAccountsRequest, CallBillingRequest, CallTypesRequest, CdrFilter, CdrRequest,
+    format_date, CallAccountsRequest, CallBillingRequest, CallTypesRequest, CdrFilter, CdrRequest,
     ClientsRequest, ResellerCdrRequest, Timezone, ValidationError,
 };
 use cdr_core::table::{CdrTable, Column};
@@ -32,6 +32,7 @@ use web_sys::AbortController;
 use crate::api::Endpoint;
 use crate::components::charts::{CallsPerDayChart, CallsPerHourChart, CostBarsChart};
 use crate::components::download::download_csv;
+use crate::components::explain::ExplainCharge;
 use crate::components::filters::{CdrFilters, Options};
 use crate::components::grid::CdrGrid;
 use crate::components::summary::SummaryBar;
@@ -54,6 +55,38 @@ struct Progress {
 struct Searched {
     filter: CdrFilter,
     client: Option<String>,
+}
+
+/// The rows of one explorer and what they answer. Kept above the routes, so a visit to
+/// Settings and back finds the results where they were.
+#[derive(Clone, Copy, Debug)]
+struct ExplorerData {
+    table: RwSignal<CdrTable>,
+    searched: RwSignal<Option<Searched>>,
+}
+
+impl ExplorerData {
+    fn new() -> Self {
+        ExplorerData {
+            table: RwSignal::new(CdrTable::default()),
+            searched: RwSignal::new(None),
+        }
+    }
+}
+
+/// The results of both explorers, provided once by the app.
+#[derive(Clone, Copy, Debug)]
+pub struct ExplorerCache {
+    own: ExplorerData,
+    reseller: ExplorerData,
+}
+
+/// Provides the explorers' results to every page.
+pub fn provide_explorer_cache() {
+    provide_context(ExplorerCache {
+        own: ExplorerData::new(),
+        reseller: ExplorerData::new(),
+    });
 }
 
 /// Today's date and the timezone offset of the browser.
@@ -123,7 +156,13 @@ pub fn CdrExplorer(
     });
     Effect::new(move |_| {
         let s = state.get();
-        errors.set(s.validate(scope).err().unwrap_or_default());
+        // A first visit (no query yet) is not a mistake to point out; a link's values are.
+        let from_link = query.with(|q| !q.to_query_string().is_empty());
+        errors.set(if from_link {
+            s.validate(scope).err().unwrap_or_default()
+        } else {
+            Vec::new()
+        });
         form.set(s);
     });
     let set_url = move |s: &CdrViewState, replace: bool| {
@@ -142,8 +181,11 @@ pub fn CdrExplorer(
     };
 
     // --- Rows and the fetch ----------------------------------------------------------------
-    let table = RwSignal::new(CdrTable::default());
-    let searched = RwSignal::new(None::<Searched>);
+    let data = use_context::<ExplorerCache>().map_or_else(ExplorerData::new, |c| match scope {
+        Scope::Own => c.own,
+        Scope::Reseller => c.reseller,
+    });
+    let (table, searched) = (data.table, data.searched);
     let progress = RwSignal::new(None::<Progress>);
     let error = RwSignal::new(None::<FetchError>);
     let notice = RwSignal::new(None::<&'static str>);
@@ -246,6 +288,14 @@ pub fn CdrExplorer(
     // Every new valid request in the URL (a search, a link, back / forward) fetches.
     Effect::new(move |_| {
         if let Some((filter, client)) = request.get() {
+            // Coming back to a page whose rows already answer its URL shows them as they are.
+            let shown = searched.with_untracked(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.filter == filter && s.client == client)
+            });
+            if shown {
+                return;
+            }
             if conn.is_complete() {
                 start_search(filter, client);
             } else {
@@ -405,8 +455,8 @@ pub fn CdrExplorer(
                 |s| {
                     format!(
                         "calls-{}-to-{}.csv",
-                        s.filter.date_from.format("%Y-%m-%d"),
-                        s.filter.date_to.format("%Y-%m-%d")
+                        format_date(s.filter.date_from),
+                        format_date(s.filter.date_to)
                     )
                 },
             )
@@ -418,6 +468,12 @@ pub fn CdrExplorer(
         });
         download_csv(&name, &bytes);
     };
+
+    // The row whose charge is explained under the grid (Enter or double click on a row).
+    let explained = RwSignal::new(None::<cdr_core::model::CdrRow>);
+    let on_activate = Callback::new(move |i: u32| {
+        explained.set(table.with_untracked(|t| t.rows().get(i as usize).cloned()));
+    });
 
     let busy = Signal::derive(move || progress.with(Option::is_some));
     let fetched = move || table.with(CdrTable::len);
@@ -499,8 +555,9 @@ pub fn CdrExplorer(
                     }
                 >
                     <CdrGrid table=table view=shown columns=columns sort=sort on_sort
-                        label="Call detail records" />
+                        on_activate label="Call detail records" />
                 </Show>
+                <ExplainCharge row=explained />
                 <section class="charts" aria-label="Charts of the calls shown">
                     <CallsPerDayChart days=per_day />
                     <CallsPerHourChart hours=per_hour />

@@ -16,16 +16,16 @@ pub const ROW_PX: f64 = 32.0;
 /// Width of a column in the grid's CSS template.
 fn column_width(c: Column) -> &'static str {
     match c {
-        Column::Date => "10.5rem",
+        Column::Date => "12rem",
         Column::CallerId => "15rem",
         Column::Destination => "8.5rem",
         Column::Description => "12rem",
         Column::Account => "9rem",
-        Column::Disposition => "7rem",
-        Column::Duration => "5.5rem",
-        Column::Rate => "7rem",
-        Column::Total => "7rem",
-        Column::UniqueId => "9rem",
+        Column::Disposition => "8rem",
+        Column::Duration => "6.2rem",
+        Column::Rate => "7.8rem",
+        Column::Total => "7.8rem",
+        Column::UniqueId => "10rem",
         Column::DestinationType => "8rem",
     }
 }

@@ -2,8 +2,11 @@
 
 pub mod charts;
 pub mod download;
+pub mod explain;
 pub mod explorer;
 pub mod filters;
 pub mod grid;
 pub mod placeholder;
+pub mod rate_number;
+pub mod rate_search;
 pub mod summary;

@@ -1,14 +1,400 @@
-//! The Rates page.
+//! The Rates page: a package's rates (getRates) with the reseller's margin on each, sortable
+//! and exportable, and a dialled number rated against them.
+//!
+//! The URL holds the client, the package and the search, so a reload, a link or the back
+//! button restores them; every valid search in the URL fetches.
 
+use cdr_core::decode::{decode_client_packages, decode_clients, decode_packages, decode_rates};
+use cdr_core::model::{RateRow, ValueDescription};
+use cdr_core::rating::{quote_rates, rates_csv, sort_rates, RateColumn};
+use cdr_core::request::{
+    ApiRequest, ClientPackagesRequest, ClientsRequest, PackagesRequest, RatesRequest,
+    ValidationError,
+};
+use cdr_core::table::SortDir;
+use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
-use crate::components::placeholder::NotBuiltYet;
+use crate::api::Endpoint;
+use crate::components::download::download_csv;
+use crate::components::rate_number::RateNumber;
+use crate::components::rate_search::{
+    choice_options, choices_note, field_message, lookup, CredentialsNotice, Search, SearchError,
+};
+use crate::settings::use_connection;
+
+/// The search as the URL holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct RatesUrl {
+    client: String,
+    package: String,
+    query: String,
+}
+
+impl RatesUrl {
+    fn request(&self) -> RatesRequest {
+        RatesRequest {
+            package: self.package.clone(),
+            query: self.query.clone(),
+        }
+    }
+
+    fn to_query(&self) -> String {
+        let fields: Vec<(&str, &str)> = [
+            ("client", &self.client),
+            ("package", &self.package),
+            ("q", &self.query),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+        to_query_string(&fields)
+    }
+}
+
+/// The rows on screen and the search they answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Found {
+    searched: RatesUrl,
+    rates: Vec<RateRow>,
+}
+
+/// Keeps letters and digits of a search for a file name: `rates-92364-canada.csv`.
+fn file_part(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
 
 /// The Rates page.
 #[component]
 pub fn RatesPage() -> impl IntoView {
+    let conn = use_connection();
+    let params = use_query_map();
+    // Stored so that the closures using it stay `Copy`, as view children need.
+    let navigate = StoredValue::new_local(use_navigate());
+
+    let url = Memo::new(move |_| {
+        params.with(|q| RatesUrl {
+            client: q.get("client").unwrap_or_default(),
+            package: q.get("package").unwrap_or_default(),
+            query: q.get("q").unwrap_or_default(),
+        })
+    });
+    let form = RwSignal::new(url.get_untracked());
+    let errors = RwSignal::new(Vec::<ValidationError>::new());
+    let search = Search::<Found>::new();
+    let needs_credentials = RwSignal::new(false);
+
+    let run = move |u: RatesUrl| {
+        let Some(endpoint) = untrack(|| Endpoint::from_connection(&conn)) else {
+            needs_credentials.set(true);
+            return;
+        };
+        needs_credentials.set(false);
+        search.start(move |signal| async move {
+            let rates = endpoint
+                .call(&u.request(), decode_rates, signal.as_ref())
+                .await?;
+            Ok(Found { searched: u, rates })
+        });
+    };
+
+    // Every search in the URL (a submit, a link, back / forward) is checked, then fetched.
+    Effect::new(move |_| {
+        let u = url.get();
+        form.set(u.clone());
+        if u.package.is_empty() && u.query.is_empty() {
+            errors.set(Vec::new());
+            return;
+        }
+        let es = u.request().errors();
+        if es.is_empty() {
+            errors.set(es);
+            run(u);
+        } else {
+            errors.set(es);
+        }
+    });
+
+    let submit = move || {
+        let mut f = form.get_untracked();
+        f.query = f.query.trim().to_owned();
+        let es = f.request().errors();
+        if !es.is_empty() {
+            errors.set(es);
+            return;
+        }
+        errors.set(Vec::new());
+        if f == url.get_untracked() {
+            // Same URL: searching again refreshes.
+            run(f);
+        } else {
+            navigate.with_value(|nav| {
+                nav(
+                    &format!("/rates?{}", f.to_query()),
+                    NavigateOptions {
+                        scroll: false,
+                        ..Default::default()
+                    },
+                )
+            });
+        }
+    };
+    let retry = Callback::new(move |()| run(url.get_untracked()));
+
+    // --- Lookups ---------------------------------------------------------------------------
+    let clients = lookup(|e| async move {
+        let list = e
+            .call(&ClientsRequest { client: None }, decode_clients, None)
+            .await?;
+        Ok(list
+            .into_iter()
+            .map(|c| {
+                let name = c.display_name();
+                let label = if name == c.client {
+                    name
+                } else {
+                    format!("{name} ({})", c.client)
+                };
+                ValueDescription::new(c.client, label)
+            })
+            .collect())
+    });
+    let form_client = Memo::new(move |_| form.with(|f| f.client.clone()));
+    let packages = lookup(move |e| {
+        let client = form_client.get();
+        async move {
+            let list = if client.is_empty() {
+                e.call(&PackagesRequest { package: None }, decode_packages, None)
+                    .await?
+                    .into_iter()
+                    .map(|p| ValueDescription::new(p.package, p.name))
+                    .collect()
+            } else {
+                e.call(
+                    &ClientPackagesRequest { client },
+                    decode_client_packages,
+                    None,
+                )
+                .await?
+            };
+            Ok(list
+                .into_iter()
+                .map(|p| {
+                    let label = if p.description.is_empty() {
+                        p.value.clone()
+                    } else {
+                        format!("{} ({})", p.description, p.value)
+                    };
+                    ValueDescription::new(p.value, label)
+                })
+                .collect::<Vec<_>>())
+        }
+    });
+    // Without a package chosen, the first one offered is the likely choice. Only a new list
+    // re-runs this, so it always picks from the client's own packages.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = packages.get() {
+            if let Some(first) = list.first() {
+                if form.with_untracked(|f| f.package.is_empty()) {
+                    form.update(|f| f.package = first.value.clone());
+                }
+            }
+        }
+    });
+
+    // --- The table -------------------------------------------------------------------------
+    let sort = RwSignal::new(None::<(RateColumn, SortDir)>);
+    let order = Memo::new(move |_| {
+        search.data.with(|d| {
+            d.as_ref().map_or_else(Vec::new, |f| match sort.get() {
+                Some((c, dir)) => sort_rates(&f.rates, c, dir),
+                None => (0..f.rates.len()).collect(),
+            })
+        })
+    });
+    let fetched = Signal::derive(move || {
+        search
+            .data
+            .with(|d| d.as_ref().map_or(0, |f| f.rates.len()))
+    });
+    let has_rows = Signal::derive(move || fetched.get() > 0);
+
+    let header = move |c: RateColumn| {
+        let state = move || match sort.get() {
+            Some((s, SortDir::Asc)) if s == c => Some("ascending"),
+            Some((s, SortDir::Desc)) if s == c => Some("descending"),
+            _ => None,
+        };
+        let arrow = move || match state() {
+            Some("ascending") => " ▲",
+            Some(_) => " ▼",
+            None => "",
+        };
+        let toggle = move |_| {
+            sort.update(|s| {
+                *s = Some(match *s {
+                    Some((col, SortDir::Asc)) if col == c => (c, SortDir::Desc),
+                    _ => (c, SortDir::Asc),
+                })
+            })
+        };
+        view! {
+            <th scope="col" class:num=c.is_numeric() aria-sort=state>
+                <button type="button" on:click=toggle>
+                    {c.label()}
+                    <span aria-hidden="true">{arrow}</span>
+                </button>
+            </th>
+        }
+    };
+
+    let export = move |_| {
+        search.data.with_untracked(|d| {
+            if let Some(f) = d {
+                let bytes = order.with_untracked(|o| rates_csv(&f.rates, o));
+                let name = format!(
+                    "rates-{}-{}.csv",
+                    file_part(&f.searched.package),
+                    file_part(&f.searched.query)
+                );
+                download_csv(&name, &bytes);
+            }
+        })
+    };
+
+    let results = move || {
+        search.data.with(|d| {
+            let f = d.as_ref()?;
+            let s = &f.searched;
+            let client = if s.client.is_empty() {
+                String::new()
+            } else {
+                format!(" of client {}", s.client)
+            };
+            if f.rates.is_empty() {
+                return Some(
+                    view! {
+                        <div class="empty" role="status">
+                            <p><strong>{format!("No rates match “{}”.", s.query)}</strong></p>
+                            <p class="hint">{format!("Package {}{client}. Try a country, a shorter name or the first digits of a prefix.", s.package)}</p>
+                        </div>
+                    }
+                    .into_any(),
+                );
+            }
+            let caption = format!(
+                "Rates of package {}{client} matching “{}”: {} rates",
+                s.package,
+                s.query,
+                f.rates.len()
+            );
+            let rows = move || {
+                search.data.with(|d| {
+                    let Some(f) = d else { return Vec::new() };
+                    order.with(|o| {
+                        o.iter()
+                            .map(|&i| {
+                                let r = &f.rates[i];
+                                let cells = RateColumn::ALL[1..]
+                                    .iter()
+                                    .map(|c| view! { <td class:num=c.is_numeric()>{c.cell(r)}</td> })
+                                    .collect_view();
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.destination.clone()}</th>
+                                        {cells}
+                                    </tr>
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+            };
+            Some(
+                view! {
+                    <div class="toolbar">
+                        <p class="counts">"Margin is the client rate minus the real rate, per minute."</p>
+                        <button type="button" on:click=export>"Export CSV"</button>
+                    </div>
+                    <div class="table-wrap">
+                        <table class="rates">
+                            <caption>{caption}</caption>
+                            <thead>
+                                <tr>{RateColumn::ALL.map(header).into_iter().collect_view()}</tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any(),
+            )
+        })
+    };
+
+    let quote = Callback::new(move |(digits, seconds): (String, u32)| {
+        search.data.with(|d| {
+            d.as_ref()
+                .map(|f| quote_rates(&digits, seconds, &f.rates))
+                .unwrap_or_default()
+        })
+    });
+
+    let package_error = field_message(errors, "package");
+    let query_error = field_message(errors, "query");
     view! {
         <h1>"Rates"</h1>
-        <NotBuiltYet what="rates per package, with margins and a dialed-number lookup." />
+        <form class="filters" aria-label="Rate search"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            <div class="field">
+                <label for="rates-client">"Reseller client"</label>
+                <select id="rates-client"
+                    on:change:target=move |ev| form.update(|f| {
+                        f.client = ev.target().value();
+                        // The packages belong to the client: choose again from its own.
+                        f.package.clear();
+                    })>
+                    {choice_options(clients, Signal::derive(move || form.with(|f| f.client.clone())), "None: my own packages")}
+                </select>
+                <p class="hint">{choices_note(clients, "reseller clients")}</p>
+            </div>
+            <div class="field">
+                <label for="rates-package">"Package"</label>
+                <select id="rates-package"
+                    aria-invalid=move || (!package_error.get().is_empty()).then_some("true")
+                    aria-describedby="package-error"
+                    on:change:target=move |ev| form.update(|f| f.package = ev.target().value())>
+                    {choice_options(packages, Signal::derive(move || form.with(|f| f.package.clone())), "Choose a package")}
+                </select>
+                <p class="hint">{choices_note(packages, "packages")}</p>
+                <p class="field-error" id="package-error">{package_error}</p>
+            </div>
+            <div class="field">
+                <label for="rates-query">"Destination or prefix"</label>
+                <input type="search" id="rates-query" placeholder="Canada, Mexico, 1418…"
+                    aria-invalid=move || (!query_error.get().is_empty()).then_some("true")
+                    aria-describedby="query-error"
+                    prop:value=move || form.with(|f| f.query.clone())
+                    on:input:target=move |ev| form.update(|f| f.query = ev.target().value()) />
+                <p class="field-error" id="query-error">{query_error}</p>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary">"Search"</button>
+            </div>
+        </form>
+        <CredentialsNotice when=needs_credentials />
+        <SearchError error=search.error has_rows on_retry=retry />
+        {move || search.busy.get().then(|| view! { <p class="notice" role="status">"Searching…"</p> })}
+        {results}
+        <RateNumber quote fetched />
     }
 }

@@ -5,9 +5,9 @@
 //! "nothing found" statuses, or a [`DecodeError`].
 //!
 //! Bodies go straight from bytes into the row structs: no `serde_json::Value` tree, because a
-//! 92-day getCDR answer can hold hundreds of thousands of rows. The fast pass does not track
-//! JSON paths; only when it fails is the body decoded again with `serde_path_to_error` to
-//! name where, so the common case pays nothing for good error messages.
+//! 92-day getCDR answer can hold hundreds of thousands of rows. The decode does not track
+//! JSON paths; only when it fails is the text scanned up to the error's position to name
+//! where, so the common case pays nothing for good error messages.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -282,24 +282,13 @@ fn outcome<P: Default>(
 }
 
 /// Runs `seed` over the whole body, checking that nothing follows the JSON value.
-fn parse<S, P>(seed: S, body: &[u8]) -> serde_json::Result<Envelope<P>>
+fn parse<S, P>(seed: S, text: &str) -> serde_json::Result<Envelope<P>>
 where
     S: for<'de> DeserializeSeed<'de, Value = Envelope<P>>,
 {
-    // Validating UTF-8 once for the whole body (vectorised) and then parsing as `str` is
-    // faster than letting the slice reader validate every string on its own.
-    match std::str::from_utf8(body) {
-        Ok(text) => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let value = seed.deserialize(&mut de)?;
-            de.end().map(|()| value)
-        }
-        Err(_) => {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let value = seed.deserialize(&mut de)?;
-            de.end().map(|()| value)
-        }
-    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut de)?;
+    de.end().map(|()| value)
 }
 
 fn decode_with<S, P>(seed: S, body: &[u8], content_type: Option<&str>) -> Result<P, DecodeError>
@@ -309,7 +298,12 @@ where
 {
     // PHP scripts sometimes emit a UTF-8 byte order mark before the JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    match parse(seed.clone(), body) {
+    // Validating UTF-8 once for the whole body (vectorised) and then parsing as `str` is
+    // faster than letting a slice reader validate every string; and one reader type means
+    // one copy of every row decoder in the browser bundle. A body that is not UTF-8 is
+    // read with replacement characters rather than refused.
+    let text = String::from_utf8_lossy(body);
+    match parse(seed, &text) {
         Ok(Envelope { status, payload }) => outcome(status.as_deref(), || payload),
         Err(err) if err.is_syntax() || err.is_eof() => Err(DecodeError::NotJson {
             content_type: content_type.map(str::to_owned),
@@ -320,35 +314,128 @@ where
             let status_only = DerivedSeed::<StatusOnly>(PhantomData);
             if let Ok(Envelope {
                 status: Some(code), ..
-            }) = parse(status_only, body)
+            }) = parse(status_only, &text)
             {
                 if code.trim() != "success" {
                     return outcome(Some(&code), P::default);
                 }
             }
-            Err(shape_error(seed, body, err))
+            Err(DecodeError::Shape {
+                path: json_path_at(&text, error_offset(&text, &err)),
+                message: strip_position(&err.to_string()),
+            })
         }
     }
 }
 
-/// Decodes again, this time tracking the path, to say where the body went wrong.
-fn shape_error<S, P>(seed: S, body: &[u8], fast: serde_json::Error) -> DecodeError
-where
-    S: for<'de> DeserializeSeed<'de, Value = Envelope<P>>,
-{
-    let mut track = serde_path_to_error::Track::new();
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let result = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    match result {
-        Err(err) => DecodeError::Shape {
-            path: track.path().to_string(),
-            message: err.to_string(),
-        },
-        // Unreachable in practice (same input, same seed); keep the first error.
-        Ok(_) => DecodeError::Shape {
-            path: ".".to_owned(),
-            message: fast.to_string(),
-        },
+/// The byte offset of a serde_json error: its line and column (columns count bytes).
+fn error_offset(text: &str, err: &serde_json::Error) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + err.column()).min(text.len())
+}
+
+/// serde_json appends " at line L column C"; the path says where, in terms people read.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The JSON path (`cdr[3].seconds`, `.` for the whole body) of the value that ends at
+/// `offset`, found by scanning the text up to there.
+///
+/// This takes the place of decoding a second time with a path-tracking deserializer, which
+/// would put another copy of every row decoder in the browser bundle.
+fn json_path_at(text: &str, offset: usize) -> String {
+    enum Frame {
+        Object { key: Option<String>, want_key: bool },
+        Array { index: usize },
+    }
+    fn render(stack: &[Frame]) -> String {
+        let mut out = String::new();
+        for frame in stack {
+            match frame {
+                Frame::Object {
+                    key: Some(k),
+                    want_key: false,
+                } => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Frame::Object { .. } => {}
+                Frame::Array { index } => {
+                    out.push('[');
+                    out.push_str(&index.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut closed = String::new();
+    let mut last = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object {
+                    key,
+                    want_key: true,
+                }) = stack.last_mut()
+                {
+                    *key = Some(text[start..i.min(bytes.len())].to_owned());
+                }
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                want_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+                closed = render(&stack);
+            }
+            b':' => {
+                if let Some(Frame::Object { want_key, .. }) = stack.last_mut() {
+                    *want_key = false;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Object { want_key, .. }) => *want_key = true,
+                None => {}
+            },
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last = b;
+        }
+        i += 1;
+    }
+    let path = if matches!(last, b'}' | b']') {
+        closed
+    } else {
+        render(&stack)
+    };
+    if path.is_empty() {
+        ".".to_owned()
+    } else {
+        path
     }
 }
 

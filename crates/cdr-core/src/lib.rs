@@ -9,6 +9,7 @@
 //! - [`decode`]: bytes to typed rows, tolerant of the API's loose JSON, with errors that say
 //!   where and a sentence for the user;
 //! - [`model`]: CDR rows, rates, lookups; [`money`] and [`billing`]: exact amounts;
+//! - [`rating`]: the rate of a dialled number, margins, and a CDR row's charge explained;
 //! - [`status`]: every status code with what to do about it; [`range`]: splitting long
 //!   ranges into requests of at most 92 days.
 //!
@@ -55,6 +56,7 @@ pub mod grid;
 pub mod model;
 pub mod money;
 pub mod range;
+pub mod rating;
 pub mod request;
 pub mod status;
 #[cfg(feature = "synth")]

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Renders deploy/nginx.conf into a ready nginx configuration for one build of the app.
+#
+#   [VAR=value ...] deploy/render-nginx.sh [--standalone | --site] [-o FILE]
+#
+# Inputs (environment):
+#   DIST           the built app to serve (Trunk's dist/, or a copy of it); default: ./dist of
+#                  this repository. Its index.html is read for the CSP hashes. The root is its
+#                  physical path (symlinks resolved), so that the files and the CSP switch
+#                  together at the next reload.
+#   ROOT           the directory nginx serves, when it is not DIST itself (rare)
+#   LISTEN         the listen address: "443", "203.0.113.7:443", "127.0.0.1:18443", ...
+#                  default 443 with TLS, 80 without
+#   SERVER_NAME    default "_" (any name)
+#   TLS_CERT, TLS_KEY   certificate chain and key (PEM) for https; both or neither. Without
+#                  them the server speaks plain http: only for loopback or behind a TLS proxy.
+#   HTTP_LISTEN    with TLS, where the plain-http redirect server listens; default 80
+#   UPSTREAM       scheme://host[:port] of the API, default https://voip.ms (never www.voip.ms)
+#   UPSTREAM_HOST  the name sent as Host and as TLS SNI and checked in the certificate;
+#                  default: the host of UPSTREAM (set it when UPSTREAM is an IP address)
+#   RESOLVER       DNS server(s) for the upstream name; default: the first nameserver of
+#                  /etc/resolv.conf
+#   CA_BUNDLE      CA certificates to verify an https upstream;
+#                  default /etc/ssl/certs/ca-certificates.crt (Debian's ca-certificates)
+#   LOG_DIR        default "logs" (relative to the -p prefix) for --standalone,
+#                  /var/log/nginx for --site
+#
+# --standalone (default) writes a whole nginx.conf for `nginx -p PREFIX -c FILE`, where PREFIX
+# has the folders logs/ and tmp/. --site writes the http-level part only, for
+# /etc/nginx/conf.d/ of a system nginx. The result goes to stdout, or to FILE with -o.
+#
+# Run it again after every build: the CSP allows Trunk's inline loader script by its sha256,
+# and that script names the hashed files of the build.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+template="$here/nginx.conf"
+mode=standalone
+out=
+
+die() { printf 'render-nginx: %s\n' "$*" >&2; exit 2; }
+warn() { printf 'render-nginx: warning: %s\n' "$*" >&2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --standalone) mode=standalone ;;
+    --site) mode=site ;;
+    -o) [ $# -ge 2 ] || die "-o needs a file"; out=$2; shift ;;
+    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+  esac
+  shift
+done
+
+# --- inputs --------------------------------------------------------------------------------
+
+DIST=${DIST:-$here/../dist}
+[ -f "$DIST/index.html" ] || die "no index.html in DIST=$DIST (build the app first: trunk build --release)"
+DIST=$(cd "$DIST" && pwd -P)
+ROOT=${ROOT:-$DIST}
+
+TLS_CERT=${TLS_CERT:-}
+TLS_KEY=${TLS_KEY:-}
+if [ -n "$TLS_CERT" ] || [ -n "$TLS_KEY" ]; then
+  if [ -z "$TLS_CERT" ] || [ -z "$TLS_KEY" ]; then die "TLS_CERT and TLS_KEY go together"; fi
+  tls=1
+else
+  tls=0
+fi
+LISTEN=${LISTEN:-$([ "$tls" = 1 ] && echo 443 || echo 80)}
+HTTP_LISTEN=${HTTP_LISTEN:-80}
+SERVER_NAME=${SERVER_NAME:-_}
+CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+if [ "$mode" = standalone ]; then LOG_DIR=${LOG_DIR:-logs}; else LOG_DIR=${LOG_DIR:-/var/log/nginx}; fi
+
+UPSTREAM=${UPSTREAM:-https://voip.ms}
+UPSTREAM=${UPSTREAM%/}
+url_re='^(https?)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:([0-9]{1,5}))?$'
+[[ $UPSTREAM =~ $url_re ]] || die "UPSTREAM must be scheme://host[:port] with no path, got: $UPSTREAM"
+up_scheme=${BASH_REMATCH[1]}
+up_host=${BASH_REMATCH[2]}
+up_port=${BASH_REMATCH[4]}
+UPSTREAM_HOST=${UPSTREAM_HOST:-$up_host}
+shopt -s nocasematch
+for h in "$up_host" "$UPSTREAM_HOST"; do
+  [[ $h == www.voip.ms ]] && die "use voip.ms, not www.voip.ms: the www host loses POST bodies"
+done
+shopt -u nocasematch
+# The Host header carries a port only when it is not the scheme's default.
+UPSTREAM_HOST_HEADER=$UPSTREAM_HOST
+if [ -n "$up_port" ] && ! { [ "$up_scheme" = http ] && [ "$up_port" = 80 ]; } &&
+  ! { [ "$up_scheme" = https ] && [ "$up_port" = 443 ]; }; then
+  # shellcheck disable=SC2034 # read through ${!name} below, as every placeholder value
+  UPSTREAM_HOST_HEADER="$UPSTREAM_HOST:$up_port"
+fi
+upstream_tls=$([ "$up_scheme" = https ] && echo 1 || echo 0)
+
+if [ -z "${RESOLVER:-}" ]; then
+  RESOLVER=$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)
+  # nginx writes an IPv6 resolver in brackets.
+  [[ $RESOLVER == *:* ]] && RESOLVER="[$RESOLVER]"
+  if [ -z "$RESOLVER" ]; then
+    [[ $up_host =~ ^[0-9.]+$|^\[ ]] || die "no nameserver in /etc/resolv.conf: set RESOLVER"
+    RESOLVER=127.0.0.1 # never asked: the upstream is an IP address
+  fi
+fi
+
+# Everything that goes into the file is checked against a narrow pattern, so that no value can
+# break out of its directive (and the sed substitution below needs no escaping).
+check() { # name value pattern
+  [[ $2 =~ $3 ]] || die "$1 has characters that do not belong in it: '$2'"
+}
+path_re='^[A-Za-z0-9._/+@:-]+$'
+check DIST "$ROOT" "$path_re"
+check LOG_DIR "$LOG_DIR" "$path_re"
+check CA_BUNDLE "$CA_BUNDLE" "$path_re"
+listen_re='^([A-Za-z0-9.-]+:|\[[0-9A-Fa-f:]+\]:)?[0-9]{1,5}$'
+check LISTEN "$LISTEN" "$listen_re"
+check HTTP_LISTEN "$HTTP_LISTEN" "$listen_re"
+check SERVER_NAME "$SERVER_NAME" '^[A-Za-z0-9.*_~^$ -]+$'
+check UPSTREAM_HOST "$UPSTREAM_HOST" '^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$'
+check RESOLVER "$RESOLVER" '^[][A-Za-z0-9.: =-]+$'
+if [ "$tls" = 1 ]; then
+  check TLS_CERT "$TLS_CERT" "$path_re"
+  check TLS_KEY "$TLS_KEY" "$path_re"
+else
+  [[ $LISTEN =~ ^(127\.[0-9.]+|\[::1\]|localhost): ]] ||
+    warn "plain http on '$LISTEN': put a TLS terminator in front, the API password crosses this hop"
+fi
+if [ "$upstream_tls" = 1 ] && [ ! -r "$CA_BUNDLE" ]; then
+  warn "CA_BUNDLE $CA_BUNDLE is not readable here (apt-get install ca-certificates)"
+fi
+
+# --- CSP hashes of index.html's inline scripts and styles ------------------------------------
+
+b64sha256() { # stdin -> base64 of the sha256 digest
+  if command -v openssl >/dev/null; then
+    openssl dgst -sha256 -binary | openssl base64 -A
+  else
+    local hex
+    hex=$(sha256sum | cut -d' ' -f1)
+    # shellcheck disable=SC2059
+    printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 -w0
+  fi
+}
+
+# Prints one 'sha256-...' per inline <TAG> element (no src attribute) of the html on stdin.
+# The hash covers the exact text between the tags, after the HTML parser's newline
+# normalisation (CRLF and CR become LF), which is what the browser hashes.
+inline_hashes() { # tag
+  local tag=$1 rest attrs body
+  rest=$(cat)
+  while [[ $rest == *"<$tag"* ]]; do
+    rest=${rest#*<"$tag"}
+    attrs=${rest%%>*}
+    rest=${rest#*>}
+    body=${rest%%</"$tag">*}
+    rest=${rest#*</"$tag">}
+    [[ $attrs == *src=* ]] && continue
+    body=${body//$'\r\n'/$'\n'}
+    body=${body//$'\r'/$'\n'}
+    printf " 'sha256-%s'" "$(printf '%s' "$body" | b64sha256)"
+  done
+}
+
+index="$DIST/index.html"
+CSP_SCRIPT_HASHES=$(inline_hashes script <"$index")
+# shellcheck disable=SC2034 # read through ${!name} below
+CSP_STYLE_HASHES=$(inline_hashes style <"$index")
+[ -n "$CSP_SCRIPT_HASHES" ] ||
+  warn "no inline <script> in $index: script-src is 'self' only (is this a Trunk build?)"
+grep -qiE '<[^>]+[[:space:]](style|on[a-z]+)=' "$index" &&
+  warn "$index has style= or on*= attributes, which this CSP blocks"
+
+# --- render ----------------------------------------------------------------------------------
+
+cond_script=()
+keep_or_drop() { # name true(1)/false(0)
+  if [ "$2" = 1 ]; then
+    cond_script+=(-e "/^[[:space:]]*#@if !$1\$/,/^[[:space:]]*#@endif\$/d")
+  else
+    cond_script+=(-e "/^[[:space:]]*#@if $1\$/,/^[[:space:]]*#@endif\$/d")
+  fi
+}
+keep_or_drop standalone "$([ "$mode" = standalone ] && echo 1 || echo 0)"
+keep_or_drop tls "$tls"
+keep_or_drop upstream_tls "$upstream_tls"
+
+subst=()
+for name in ROOT LISTEN HTTP_LISTEN SERVER_NAME TLS_CERT TLS_KEY UPSTREAM UPSTREAM_HOST \
+  UPSTREAM_HOST_HEADER RESOLVER CA_BUNDLE LOG_DIR CSP_SCRIPT_HASHES CSP_STYLE_HASHES; do
+  subst+=(-e "s|@@${name}@@|${!name}|g")
+done
+
+rendered=$(
+  printf '# Rendered by deploy/render-nginx.sh (%s mode) on %s\n' "$mode" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf '# from %s, CSP hashes from %s.\n' "$template" "$index"
+  printf '# Re-render after every build of the app, then: nginx -t && nginx -s reload.\n\n'
+  sed "${cond_script[@]}" "$template" |
+    sed -e '/^[[:space:]]*#@if /d' -e '/^[[:space:]]*#@endif$/d' "${subst[@]}"
+)
+if grep -nE '@@[A-Z_]+@@|^[[:space:]]*#@(if|endif)' <<<"$rendered" >&2; then
+  die "unfilled placeholders or markers left (above)"
+fi
+
+if [ -n "$out" ]; then
+  tmp=$(mktemp "$out.XXXXXX")
+  printf '%s\n' "$rendered" >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$out"
+else
+  printf '%s\n' "$rendered"
+fi

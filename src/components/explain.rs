@@ -1,0 +1,207 @@
+//! Explain a charge: how the total of one call comes about.
+//!
+//! A CDR row has the rate (getCDR only) and the seconds but not the billing increment, so the
+//! panel looks the destination up in a package's rates (getRates) and lets
+//! `cdr_core::rating::explain_charge` do the reasoning; this component only fetches and shows.
+
+use cdr_core::decode::{decode_client_packages, decode_packages, decode_rates};
+use cdr_core::model::{CdrRow, RateRow, ValueDescription};
+use cdr_core::rating::{amount, explain_charge, rate_lookup_query};
+use cdr_core::request::{ClientPackagesRequest, PackagesRequest, RatesRequest};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::Endpoint;
+use crate::components::rate_search::{choice_options, lookup, Choices, Search, SearchError};
+use crate::settings::use_connection;
+
+/// The rates fetched for one lookup: the query and package they answer.
+type Looked = (String, String, Vec<RateRow>);
+
+/// The panel under the grid for the row activated with Enter or a double click.
+#[component]
+pub fn ExplainCharge(
+    /// The row to explain; the panel is hidden while `None`.
+    row: RwSignal<Option<CdrRow>>,
+) -> impl IntoView {
+    let conn = use_connection();
+    let params = use_query_map();
+    // getResellerCDR rows come without a rate; their client is the one in the URL.
+    let reseller_client = Memo::new(move |_| {
+        let reseller = row.with(|r| r.as_ref().is_some_and(|r| r.rate.is_none()));
+        reseller
+            .then(|| params.with(|q| q.get("client")))
+            .flatten()
+            .unwrap_or_default()
+    });
+    let query = Memo::new(move |_| row.with(|r| r.as_ref().and_then(rate_lookup_query)));
+    // The Calls page should not ask for packages until a row needs them.
+    let needed = Memo::new(move |_| query.with(Option::is_some));
+
+    // The account's packages, or the reseller client's own when there is one.
+    let packages = lookup(move |e| {
+        let needed = needed.get();
+        async move {
+            if !needed {
+                return Ok(Vec::new());
+            }
+            Ok(
+                e.call(&PackagesRequest { package: None }, decode_packages, None)
+                    .await?
+                    .into_iter()
+                    .map(|p| {
+                        let label = format!("{} ({})", p.name, p.package);
+                        ValueDescription::new(p.package, label)
+                    })
+                    .collect(),
+            )
+        }
+    });
+    let client_packages = lookup(move |e| {
+        let client = if needed.get() {
+            reseller_client.get()
+        } else {
+            String::new()
+        };
+        async move {
+            if client.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list = e
+                .call(
+                    &ClientPackagesRequest { client },
+                    decode_client_packages,
+                    None,
+                )
+                .await?;
+            Ok(list
+                .into_iter()
+                .map(|p| {
+                    let label = format!("{} ({})", p.description, p.value);
+                    ValueDescription::new(p.value, label)
+                })
+                .collect())
+        }
+    });
+    let options: Signal<Choices> = Signal::derive(move || match client_packages.get() {
+        Some(Ok(list)) if !list.is_empty() => Some(Ok(list)),
+        _ => packages.get(),
+    });
+    let chosen = RwSignal::new(String::new());
+    // The chosen package if still offered, else the first: the one that bills the calls.
+    let package = Memo::new(move |_| {
+        let chosen = chosen.get();
+        options.with(|o| match o {
+            Some(Ok(list)) if list.iter().any(|p| p.value == chosen) => chosen,
+            Some(Ok(list)) => list.first().map(|p| p.value.clone()).unwrap_or_default(),
+            _ => String::new(),
+        })
+    });
+
+    let search = Search::<Looked>::new();
+    let fetch = move || {
+        let (Some(q), pkg) = (query.get_untracked(), package.get_untracked()) else {
+            return;
+        };
+        let Some(endpoint) = untrack(|| Endpoint::from_connection(&conn)) else {
+            return;
+        };
+        search.start(move |signal| async move {
+            let req = RatesRequest {
+                package: pkg.clone(),
+                query: q.clone(),
+            };
+            let rates = endpoint.call(&req, decode_rates, signal.as_ref()).await?;
+            Ok((q, pkg, rates))
+        });
+    };
+    Effect::new(move |_| {
+        let (Some(q), pkg) = (query.get(), package.get()) else {
+            search.cancel();
+            return;
+        };
+        // Most numbers share a first digit: the rates already fetched answer them too.
+        let cached = search
+            .data
+            .with_untracked(|d| d.as_ref().is_some_and(|(dq, dp, _)| *dq == q && *dp == pkg));
+        if !pkg.is_empty() && !cached {
+            fetch();
+        }
+    });
+
+    let explanation = Memo::new(move |_| {
+        row.with(|r| {
+            let r = r.as_ref()?;
+            match query.get() {
+                None => Some(explain_charge(r, &[])),
+                Some(q) => search.data.with(|d| match d {
+                    Some((dq, dp, rates)) if *dq == q && *dp == package.get() => {
+                        Some(explain_charge(r, rates))
+                    }
+                    _ => None,
+                }),
+            }
+        })
+    });
+
+    let facts = move || {
+        explanation.get().map(|e| {
+            let fact = |term: &'static str, value: String| {
+                view! {
+                    <div>
+                        <dt>{term}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                }
+            };
+            let or_dash = |m: Option<cdr_core::Money>| m.map_or_else(|| "—".to_owned(), amount);
+            let flagged = e.flagged;
+            view! {
+                <dl class="kpis explain-facts">
+                    {fact("Seconds", format!("{} s", e.seconds))}
+                    {fact("Increment", format!("{} s", e.increment))}
+                    {fact("Billed seconds", format!("{} s", e.billed_seconds))}
+                    {fact("Rate per minute", e.rate.map_or_else(|| "not sent".to_owned(), amount))}
+                    {fact("Recomputed total", or_dash(e.recomputed))}
+                    {fact("Total from the API", amount(e.api_total))}
+                    {fact("Difference", or_dash(e.difference))}
+                </dl>
+                <ul class="explain-notes">
+                    {e.notes().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
+                <p class="verdict" class:flagged=flagged role="status">
+                    {flagged.then_some("Check this call: ")}
+                    {e.verdict()}
+                </p>
+            }
+        })
+    };
+
+    let has_rows = Signal::derive(move || search.data.with(Option::is_some));
+    let retry = Callback::new(move |()| fetch());
+    view! {
+        {move || row.get().map(|r| view! {
+            <section class="explain" aria-labelledby="explain-title">
+                <h2 id="explain-title">"Explain a charge"</h2>
+                <p>
+                    {format!("Call {} on {} to {} ({}), {} s.", r.uniqueid, r.date_string(), r.destination, r.description, r.seconds)}
+                </p>
+                <Show when=move || query.with(Option::is_some)>
+                    <div class="field explain-package">
+                        <label for="explain-package">"Package for the rate lookup"</label>
+                        <select id="explain-package"
+                            on:change:target=move |ev| chosen.set(ev.target().value())>
+                            {choice_options(options, package.into(), "Choose a package")}
+                        </select>
+                    </div>
+                </Show>
+                <SearchError error=search.error has_rows on_retry=retry />
+                {move || (explanation.with(Option::is_none) && search.error.with(Option::is_none)).then(|| view! {
+                    <p class="notice" role="status">"Looking up the billing increment…"</p>
+                })}
+                {facts}
+                <button type="button" on:click=move |_| row.set(None)>"Close"</button>
+            </section>
+        })}
+    }
+}
