@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
 CALLS ?= 20000
 
-.PHONY: run test setup app sim bench clean
+.PHONY: run test setup app sim bench bench-browser clean
 
 ## Set up, build the app and serve it through the simulator with demo data.
 run: setup app sim
@@ -28,6 +28,10 @@ sim:
 bench: setup
 	cargo bench -p cdr-core --bench decode
 	cargo bench -p voipms-sim --bench load
+
+## The explorer in Chromium against a million simulated calls (prints a table of figures).
+bench-browser: setup app sim
+	cd e2e && node bench/explorer-bench.mjs
 
 clean:
 	cargo clean

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
+# The grid test builds 100k rows in a debug wasm: more than the runner's 20 s default.
+export WASM_BINDGEN_TEST_TIMEOUT=180
 
 started=$(date +%s)
 step() { printf '\n==> %s\n' "$*"; }
@@ -35,5 +37,8 @@ cargo build --profile native -p voipms-sim
 
 step "end-to-end tests (Playwright in Debian's Chromium)"
 (cd e2e && npx playwright test)
+
+step "deployment behind nginx (scripts/nginx-test.sh)"
+scripts/nginx-test.sh
 
 printf '\nall checks passed in %ss\n' "$(( $(date +%s) - started ))"

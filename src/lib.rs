@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod pages;
+pub mod perf;
 pub mod settings;
 
 /// The version shown in the footer, from Cargo.toml.

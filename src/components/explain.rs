@@ -12,7 +12,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::Endpoint;
-use crate::components::rate_search::{choice_options, lookup, Choices, Search, SearchError};
+use crate::components::rate_search::{
+    lookup, search_error, select_field, Choices, Search, SelectField,
+};
 use crate::settings::use_connection;
 
 /// The rates fetched for one lookup: the query and package they answer.
@@ -179,29 +181,52 @@ pub fn ExplainCharge(
 
     let has_rows = Signal::derive(move || search.data.with(Option::is_some));
     let retry = Callback::new(move |()| fetch());
+    let package_field = select_field(SelectField {
+        id: "explain-package",
+        label: "Package for the rate lookup",
+        choices: options,
+        current: package.into(),
+        placeholder: "Choose a package",
+        hint: Signal::derive(move || {
+            Some("Its rates give the billing increment of the call's destination.".to_owned())
+        }),
+        error: Signal::default(),
+        disabled: Signal::default(),
+        on_change: Callback::new(move |v| chosen.set(v)),
+    });
+    let error = search_error(search.error.into(), has_rows, retry);
+    let loading = move || {
+        (explanation.with(Option::is_none) && search.error.with(Option::is_none)).then(|| {
+            view! { <p class="notice" role="status">"Looking up the billing increment…"</p> }
+        })
+    };
+    // The panel stays mounted while it is shown, so that the package choice and the fetch
+    // survive moving from one row to the next.
+    let intro = move || {
+        row.with(|r| {
+            r.as_ref().map(|r| {
+                format!(
+                    "Call {} on {} to {} ({}), {} s.",
+                    r.uniqueid,
+                    r.date_string(),
+                    r.destination,
+                    r.description,
+                    r.seconds
+                )
+            })
+        })
+    };
     view! {
-        {move || row.get().map(|r| view! {
-            <section class="explain" aria-labelledby="explain-title">
-                <h2 id="explain-title">"Explain a charge"</h2>
-                <p>
-                    {format!("Call {} on {} to {} ({}), {} s.", r.uniqueid, r.date_string(), r.destination, r.description, r.seconds)}
-                </p>
-                <Show when=move || query.with(Option::is_some)>
-                    <div class="field explain-package">
-                        <label for="explain-package">"Package for the rate lookup"</label>
-                        <select id="explain-package"
-                            on:change:target=move |ev| chosen.set(ev.target().value())>
-                            {choice_options(options, package.into(), "Choose a package")}
-                        </select>
-                    </div>
-                </Show>
-                <SearchError error=search.error has_rows on_retry=retry />
-                {move || (explanation.with(Option::is_none) && search.error.with(Option::is_none)).then(|| view! {
-                    <p class="notice" role="status">"Looking up the billing increment…"</p>
-                })}
-                {facts}
-                <button type="button" on:click=move |_| row.set(None)>"Close"</button>
-            </section>
-        })}
+        <section class="explain" aria-labelledby="explain-title"
+            hidden=move || row.with(Option::is_none)>
+            <h2 id="explain-title">"Explain a charge"</h2>
+            <p>{intro}</p>
+            <div hidden=move || query.with(Option::is_none)>{package_field}</div>
+            {error}
+            {loading}
+            {facts}
+            <button type="button" on:click=move |_| row.set(None)>"Close"</button>
+        </section>
     }
+    .into_any()
 }

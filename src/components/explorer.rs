@@ -14,7 +14,7 @@ use cdr_core::decode::{
 use cdr_core::display;
 use cdr_core::export::cdr_csv;
 use cdr_core::fetch::FetchError;
-use cdr_core::model::ValueDescription;
+use cdr_core::model::{CdrRow, ValueDescription};
 use cdr_core::request::{
     format_date, CallAccountsRequest, CallBillingRequest, CallTypesRequest, CdrFilter, CdrRequest,
     ClientsRequest, ResellerCdrRequest, Timezone, ValidationError,
@@ -22,6 +22,7 @@ use cdr_core::request::{
 use cdr_core::table::{CdrTable, Column};
 use cdr_core::view::{describe_filter, timezone_from_browser_offset, CdrViewState, Scope};
 use cdr_core::wire::to_query_string;
+use cdr_core::DecodeError;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,6 +37,7 @@ use crate::components::explain::ExplainCharge;
 use crate::components::filters::{CdrFilters, Options};
 use crate::components::grid::CdrGrid;
 use crate::components::summary::SummaryBar;
+use crate::perf;
 use crate::settings::use_connection;
 
 /// Requests of one search in flight at once: enough to overlap latency, gentle on the API's
@@ -87,6 +89,27 @@ pub fn provide_explorer_cache() {
         own: ExplorerData::new(),
         reseller: ExplorerData::new(),
     });
+}
+
+fn decode_cdr_timed(body: &[u8], ct: Option<&str>) -> Result<Vec<CdrRow>, DecodeError> {
+    perf::measure("cdr:decode", || decode_cdr(body, ct))
+}
+
+fn decode_reseller_cdr_timed(body: &[u8], ct: Option<&str>) -> Result<Vec<CdrRow>, DecodeError> {
+    perf::measure("cdr:decode", || decode_reseller_cdr(body, ct))
+}
+
+/// A chart's series over the rows shown, recomputed when `epoch` moves (not when the rows do).
+fn chart_memo<T: PartialEq + Send + Sync + 'static>(
+    epoch: RwSignal<u64>,
+    table: RwSignal<CdrTable>,
+    shown: Memo<Vec<u32>>,
+    series: fn(&[CdrRow], &[u32]) -> T,
+) -> Memo<T> {
+    Memo::new(move |_| {
+        epoch.track();
+        table.with_untracked(|t| shown.with_untracked(|v| series(t.rows(), v)))
+    })
 }
 
 /// Today's date and the timezone offset of the browser.
@@ -237,12 +260,12 @@ pub fn CdrExplorer(
                         Some(client) => {
                             let req = ResellerCdrRequest { client, filter: w };
                             endpoint
-                                .call(&req, decode_reseller_cdr, Some(&signal))
+                                .call(&req, decode_reseller_cdr_timed, Some(&signal))
                                 .await
                         }
                         None => {
                             let req = CdrRequest { filter: w };
-                            endpoint.call(&req, decode_cdr, Some(&signal)).await
+                            endpoint.call(&req, decode_cdr_timed, Some(&signal)).await
                         }
                     }
                 }
@@ -280,6 +303,7 @@ pub fn CdrExplorer(
             }
             controller.set_value(None);
             progress.set(None);
+            perf::measure_until_painted("cdr:first-paint");
             table.set(fresh);
             searched.set(Some(searched_for));
         });
@@ -386,19 +410,30 @@ pub fn CdrExplorer(
     let sort = Memo::new(move |_| state.with(|s| s.sort));
     let columns = Memo::new(move |_| state.with(|s| s.columns.clone()));
     let quick = Memo::new(move |_| state.with(|s| s.quick.clone()));
-    let sorted = Memo::new(move |_| table.with(|t| t.sorted(sort.get())));
+    let sorted = Memo::new(move |_| {
+        let sort = sort.get();
+        table.with(|t| perf::measure("cdr:sort", || t.sorted(sort)))
+    });
     let shown = Memo::new(move |_| {
         let q = quick.get();
-        sorted.with(|s| table.with(|t| t.narrow(s, &q)))
+        sorted.with(|s| table.with(|t| perf::measure("cdr:filter", || t.narrow(s, &q))))
     });
-    let summary = Memo::new(move |_| table.with(|t| shown.with(|v| Summary::of(t.rows(), v))));
-    let per_day = Memo::new(move |_| table.with(|t| shown.with(|v| calls_per_day(t.rows(), v))));
-    let per_hour = Memo::new(move |_| table.with(|t| shown.with(|v| calls_per_hour(t.rows(), v))));
-    let top_dest = Memo::new(move |_| {
-        table.with(|t| shown.with(|v| top_destinations_by_cost(t.rows(), v, 10)))
+    let summary = Memo::new(move |_| {
+        table.with(|t| shown.with(|v| perf::measure("cdr:summary", || Summary::of(t.rows(), v))))
     });
-    let per_account =
-        Memo::new(move |_| table.with(|t| shown.with(|v| cost_per_account(t.rows(), v))));
+    // Charts group every row shown; they are drawn in the frame after the grid, so the rows
+    // paint first.
+    let charts_epoch = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        shown.track();
+        perf::after_next_paint(move || charts_epoch.update(|e| *e += 1));
+    });
+    let per_day = chart_memo(charts_epoch, table, shown, calls_per_day);
+    let per_hour = chart_memo(charts_epoch, table, shown, calls_per_hour);
+    let top_dest = chart_memo(charts_epoch, table, shown, |r, v| {
+        top_destinations_by_cost(r, v, 10)
+    });
+    let per_account = chart_memo(charts_epoch, table, shown, cost_per_account);
 
     let on_sort = Callback::new({
         move |c: Column| {
@@ -470,7 +505,7 @@ pub fn CdrExplorer(
     };
 
     // The row whose charge is explained under the grid (Enter or double click on a row).
-    let explained = RwSignal::new(None::<cdr_core::model::CdrRow>);
+    let explained = RwSignal::new(None::<CdrRow>);
     let on_activate = Callback::new(move |i: u32| {
         explained.set(table.with_untracked(|t| t.rows().get(i as usize).cloned()));
     });

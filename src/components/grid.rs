@@ -173,14 +173,16 @@ pub fn CdrGrid(
             .collect_view()
     };
 
-    let rows = move || {
-        let w = window.get();
-        let gen = generation.get();
-        view.with(|v| {
-            (w.first..w.first + w.count)
-                .filter_map(|pos| v.get(pos).map(|&i| (gen, pos, i)))
-                .collect::<Vec<_>>()
-        })
+    // Rows are recycled by slot: scrolling rewrites the text of the same few row elements
+    // instead of building new ones, which keeps every frame short at any speed.
+    let slots = move || (0..window.get().count).collect::<Vec<usize>>();
+    let pos_of = move |slot: usize| window.with(|w| w.first + slot);
+    let index_of = move |slot: usize| view.with(|v| v.get(pos_of(slot)).copied());
+    let cell_text = move |slot: usize, c: Column| {
+        let i = index_of(slot)?;
+        // The table can change a moment before the view that indexes it: show nothing
+        // rather than read past its end.
+        table.with(|t| t.rows().get(i as usize).map(|row| c.cell(row).into_owned()))
     };
 
     view! {
@@ -207,37 +209,29 @@ pub fn CdrGrid(
                     style:height=move || format!("{}px", window.get().spacer_px)>
                     <div role="presentation" class="grid-block"
                         style:transform=move || format!("translateY({}px)", window.get().top_px)>
-                        <For each=rows key=|(gen, _, i)| (*gen, *i) let((_, pos, i))>
-                            <div role="row" class="grid-row" id=format!("{id}-r{pos}")
-                                aria-rowindex=pos + 2
-                                aria-selected=move || (active.get() == pos).to_string()
-                                class:active=move || active.get() == pos
-                                on:click=move |_| active.set(pos)
+                        <For each=slots key=|slot| *slot let(slot)>
+                            <div role="row" class="grid-row"
+                                id=move || format!("{id}-r{}", pos_of(slot))
+                                aria-rowindex=move || pos_of(slot) + 2
+                                aria-selected=move || (active.get() == pos_of(slot)).to_string()
+                                class:active=move || active.get() == pos_of(slot)
+                                on:click=move |_| active.set(pos_of(slot))
                                 on:dblclick=move |_| {
-                                    if let Some(cb) = on_activate {
+                                    if let (Some(cb), Some(i)) = (on_activate, index_of(slot)) {
                                         cb.run(i);
                                     }
                                 }
                             >
                                 {move || {
-                                    // The table can change a moment before the view that
-                                    // indexes it: render nothing rather than read past its end.
-                                    table.with(|t| {
-                                        let row = t.rows().get(i as usize)?;
-                                        let cells = columns
-                                            .get()
-                                            .into_iter()
-                                            .map(|c| {
-                                                let text = c.cell(row).into_owned();
-                                                view! {
-                                                    <div role="gridcell" class="grid-cell" class:num=c.is_numeric()>
-                                                        {text}
-                                                    </div>
-                                                }
-                                            })
-                                            .collect_view();
-                                        Some(cells)
-                                    })
+                                    columns
+                                        .get()
+                                        .into_iter()
+                                        .map(|c| view! {
+                                            <div role="gridcell" class="grid-cell" class:num=c.is_numeric()>
+                                                {move || cell_text(slot, c)}
+                                            </div>
+                                        })
+                                        .collect_view()
                                 }}
                             </div>
                         </For>

@@ -6,6 +6,8 @@
 use cdr_core::rating::{amount, parse_call_length, DialedNumber, QuoteLine};
 use leptos::prelude::*;
 
+use crate::components::rate_search::{table, text_field, Cell, TextField};
+
 /// The panel under a rates table: a dialled number and a call length in, the matched
 /// destination and the cost of the call out.
 #[component]
@@ -23,19 +25,25 @@ pub fn RateNumber(
     // An empty number is not an error yet: nothing has been asked.
     let parsed = Memo::new(move |_| {
         number.with(|n| {
-            (!n.trim().is_empty()).then(|| DialedNumber::parse(n).map_err(|e| e.to_string()))
+            if n.trim().is_empty() {
+                Ok(None)
+            } else {
+                DialedNumber::parse(n).map(Some).map_err(|e| e.to_string())
+            }
         })
     });
     let seconds = Memo::new(move |_| length.with(|l| parse_call_length(l)));
-    let number_error = move || parsed.with(|p| p.as_ref().and_then(|r| r.as_ref().err().cloned()));
-    let length_error = move || seconds.with(|s| s.as_ref().err().cloned());
+    let number_error =
+        Signal::derive(move || parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default()));
+    let length_error =
+        Signal::derive(move || seconds.with(|s| s.as_ref().err().cloned().unwrap_or_default()));
 
     let lines = Memo::new(move |_| match (parsed.get(), seconds.get()) {
-        (Some(Ok(n)), Ok(s)) if fetched.get() > 0 => Some((
-            n.digits().to_owned(),
-            s,
-            quote.run((n.digits().to_owned(), s)),
-        )),
+        (Ok(Some(n)), Ok(s)) if fetched.get() > 0 => {
+            let digits = n.digits().to_owned();
+            let lines = quote.run((digits.clone(), s));
+            Some((digits, s, lines))
+        }
         _ => None,
     });
 
@@ -59,46 +67,38 @@ pub fn RateNumber(
         })
     };
 
-    let table = move || {
+    let quote_table = move || {
         lines.with(|l| {
-            let (_, secs, lines) = l.as_ref()?;
-            if lines.is_empty() {
-                return None;
-            }
+            let (_, secs, lines) = l.as_ref().filter(|(_, _, lines)| !lines.is_empty())?;
             let rows = lines
                 .iter()
                 .map(|q| {
                     let p = q.pricing;
-                    view! {
-                        <tr>
-                            <th scope="row">{q.label.clone()}</th>
-                            <td>{q.destination.clone()}</td>
-                            <td>{q.prefix.clone()}</td>
-                            <td class="num">{amount(p.rate)}</td>
-                            <td class="num">{format!("{} s", p.increment)}</td>
-                            <td class="num">{format!("{} s", p.billed_seconds)}</td>
-                            <td class="num">{amount(p.cost)}</td>
-                        </tr>
-                    }
+                    vec![
+                        Cell::Head(q.label.clone()),
+                        Cell::Text(q.destination.clone()),
+                        Cell::Text(q.prefix.clone()),
+                        Cell::Num(amount(p.rate)),
+                        Cell::Num(format!("{} s", p.increment)),
+                        Cell::Num(format!("{} s", p.billed_seconds)),
+                        Cell::Num(amount(p.cost)),
+                    ]
                 })
-                .collect_view();
-            Some(view! {
-                <table class="rates quote">
-                    <caption>{format!("Cost of a {secs} s call")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Tariff"</th>
-                            <th scope="col">"Destination"</th>
-                            <th scope="col">"Prefix"</th>
-                            <th scope="col" class="num">"Rate per minute"</th>
-                            <th scope="col" class="num">"Increment"</th>
-                            <th scope="col" class="num">"Billed"</th>
-                            <th scope="col" class="num">"Cost"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            })
+                .collect();
+            Some(table(
+                format!("Cost of a {secs} s call"),
+                &[
+                    ("Tariff", false),
+                    ("Destination", false),
+                    ("Prefix", false),
+                    ("Rate per minute", true),
+                    ("Increment", true),
+                    ("Billed", true),
+                    ("Cost", true),
+                ],
+                rows,
+                None,
+            ))
         })
     };
 
@@ -106,28 +106,30 @@ pub fn RateNumber(
         <section class="rate-number" aria-labelledby="rate-number-title">
             <h2 id="rate-number-title">"Rate a number"</h2>
             <form class="filters" on:submit=|ev| ev.prevent_default()>
-                <div class="field">
-                    <label for="dialed-number">"Dialed number"</label>
-                    <input type="text" id="dialed-number" inputmode="tel" autocomplete="off"
-                        spellcheck="false" placeholder="+1 (418) 555-0100"
-                        aria-invalid=move || number_error().map(|_| "true")
-                        aria-describedby="dialed-number-error"
-                        prop:value=move || number.get()
-                        on:input:target=move |ev| number.set(ev.target().value()) />
-                    <p class="field-error" id="dialed-number-error">{number_error}</p>
-                </div>
-                <div class="field">
-                    <label for="call-length">"Call length (seconds)"</label>
-                    <input type="text" id="call-length" inputmode="numeric" autocomplete="off"
-                        aria-invalid=move || length_error().map(|_| "true")
-                        aria-describedby="call-length-error"
-                        prop:value=move || length.get()
-                        on:input:target=move |ev| length.set(ev.target().value()) />
-                    <p class="field-error" id="call-length-error">{length_error}</p>
-                </div>
+                {text_field(TextField {
+                    id: "dialed-number",
+                    label: "Dialed number",
+                    kind: "text",
+                    inputmode: "tel",
+                    placeholder: "+1 (418) 555-0100",
+                    value: number.into(),
+                    error: number_error,
+                    on_input: Callback::new(move |v| number.set(v)),
+                })}
+                {text_field(TextField {
+                    id: "call-length",
+                    label: "Call length (seconds)",
+                    kind: "text",
+                    inputmode: "numeric",
+                    placeholder: "60",
+                    value: length.into(),
+                    error: length_error,
+                    on_input: Callback::new(move |v| length.set(v)),
+                })}
             </form>
             <p class="rate-status" role="status">{status}</p>
-            {table}
+            {quote_table}
         </section>
     }
+    .into_any()
 }

@@ -1,11 +1,17 @@
-//! What the two rate pages share: lookup lists for their selects, a cancellable search whose
-//! earlier answer stays on screen when a new one fails, and the error and notice boxes.
+//! What the rate pages and the charge explanation share: lookup lists for their selects, a
+//! cancellable search whose earlier answer stays on screen when a new one fails, labelled
+//! fields, plain tables, and the error and notice boxes.
+//!
+//! The widgets are functions over type-erased `Signal`s and `Callback`s returning `AnyView`:
+//! every page then shares one compiled copy of each, which keeps the wasm bundle small.
 
 use std::future::Future;
 
 use cdr_core::fetch::FetchError;
 use cdr_core::model::ValueDescription;
 use cdr_core::request::ValidationError;
+use cdr_core::table::SortDir;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::{AbortController, AbortSignal};
@@ -16,11 +22,18 @@ use crate::settings::use_connection;
 /// A select's choices: `None` while loading, then the list or why it could not be loaded.
 pub type Choices = Option<Result<Vec<ValueDescription>, String>>;
 
+type Load =
+    Box<dyn Fn(Endpoint) -> LocalBoxFuture<'static, Result<Vec<ValueDescription>, FetchError>>>;
+
 /// Loads a lookup list, again whenever the credentials or a signal read by `load` change.
 pub fn lookup<F>(load: impl Fn(Endpoint) -> F + 'static) -> Signal<Choices>
 where
     F: Future<Output = Result<Vec<ValueDescription>, FetchError>> + 'static,
 {
+    lookup_boxed(Box::new(move |e| Box::pin(load(e))))
+}
+
+fn lookup_boxed(load: Load) -> Signal<Choices> {
     let conn = use_connection();
     let res = LocalResource::new(move || {
         conn.base_url.track();
@@ -37,43 +50,15 @@ where
     Signal::derive(move || res.get().flatten())
 }
 
-/// The `<option>`s of a lookup select; a value that the list lacks (from a hand-edited link)
-/// stays visible rather than silently changing.
-pub fn choice_options(
-    choices: Signal<Choices>,
-    current: Signal<String>,
-    placeholder: &'static str,
-) -> impl IntoView {
-    move || {
-        let current = current.get();
-        let mut list: Vec<(String, String)> = match choices.get() {
-            Some(Ok(list)) => list.into_iter().map(|o| (o.value, o.description)).collect(),
-            _ => Vec::new(),
-        };
-        if !current.is_empty() && !list.iter().any(|(v, _)| *v == current) {
-            list.push((current.clone(), current.clone()));
-        }
-        let first =
-            view! { <option value="" prop:selected=current.is_empty()>{placeholder}</option> };
-        let rest = list
-            .into_iter()
-            .map(|(value, text)| {
-                let selected = value == current;
-                view! { <option value=value.clone() prop:selected=selected>{text}</option> }
-            })
-            .collect_view();
-        view! { {first} {rest} }
-    }
-}
-
-/// The hint under a lookup select while its choices load or after they failed.
-pub fn choices_note(choices: Signal<Choices>, what: &'static str) -> impl Fn() -> Option<String> {
-    move || match choices.get() {
+/// The hint under a lookup select while its choices load, after they failed, or when there
+/// are none.
+pub fn choices_note(choices: Signal<Choices>, what: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || match choices.get() {
         None => Some(format!("Loading {what}…")),
         Some(Err(e)) => Some(format!("Could not load the {what}: {e}")),
         Some(Ok(l)) if l.is_empty() => Some(format!("There are no {what}.")),
         Some(Ok(_)) => None,
-    }
+    })
 }
 
 /// The message for one field among `errors`, empty when it has none.
@@ -90,6 +75,215 @@ pub fn field_message(
                 .join(" ")
         })
     })
+}
+
+/// A labelled select of lookup choices, with a hint and an error message under it.
+pub struct SelectField {
+    /// The element id; the hint and error get `{id}-hint` and `{id}-error`.
+    pub id: &'static str,
+    /// The visible label.
+    pub label: &'static str,
+    /// The options.
+    pub choices: Signal<Choices>,
+    /// The value selected.
+    pub current: Signal<String>,
+    /// The text of the empty first option.
+    pub placeholder: &'static str,
+    /// A hint under the select.
+    pub hint: Signal<Option<String>>,
+    /// What is wrong with the choice, empty when nothing is.
+    pub error: Signal<String>,
+    /// Whether the select is disabled.
+    pub disabled: Signal<bool>,
+    /// Called with the value chosen.
+    pub on_change: Callback<String>,
+}
+
+/// Renders a [`SelectField`]. A value that the list lacks (from a hand-edited link) stays
+/// visible rather than silently changing.
+pub fn select_field(f: SelectField) -> AnyView {
+    let SelectField {
+        id,
+        label,
+        choices,
+        current,
+        placeholder,
+        hint,
+        error,
+        disabled,
+        on_change,
+    } = f;
+    let options = move || {
+        let current = current.get();
+        let mut list: Vec<(String, String)> = match choices.get() {
+            Some(Ok(list)) => list.into_iter().map(|o| (o.value, o.description)).collect(),
+            _ => Vec::new(),
+        };
+        if !current.is_empty() && !list.iter().any(|(v, _)| *v == current) {
+            list.push((current.clone(), current.clone()));
+        }
+        list.insert(0, (String::new(), placeholder.to_owned()));
+        list.into_iter()
+            .map(|(value, text)| {
+                let selected = value == current;
+                view! { <option value=value prop:selected=selected>{text}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id prop:disabled=disabled
+                aria-invalid=move || (!error.with(String::is_empty)).then_some("true")
+                aria-describedby=format!("{id}-error {id}-hint")
+                on:change:target=move |ev| on_change.run(ev.target().value())>
+                {options}
+            </select>
+            <p class="hint" id=format!("{id}-hint")>{hint}</p>
+            <p class="field-error" id=format!("{id}-error")>{error}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled text input with an error message under it.
+pub struct TextField {
+    /// The element id; the error gets `{id}-error`.
+    pub id: &'static str,
+    /// The visible label.
+    pub label: &'static str,
+    /// `text` or `search`.
+    pub kind: &'static str,
+    /// The virtual keyboard to offer: `text`, `tel`, `numeric`.
+    pub inputmode: &'static str,
+    /// An example of what to type.
+    pub placeholder: &'static str,
+    /// The text shown.
+    pub value: Signal<String>,
+    /// What is wrong with the text, empty when nothing is.
+    pub error: Signal<String>,
+    /// Called with the text on every edit.
+    pub on_input: Callback<String>,
+}
+
+/// Renders a [`TextField`].
+pub fn text_field(f: TextField) -> AnyView {
+    let TextField {
+        id,
+        label,
+        kind,
+        inputmode,
+        placeholder,
+        value,
+        error,
+        on_input,
+    } = f;
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input type=kind id=id inputmode=inputmode placeholder=placeholder
+                autocomplete="off" spellcheck="false"
+                aria-invalid=move || (!error.with(String::is_empty)).then_some("true")
+                aria-describedby=format!("{id}-error")
+                prop:value=value
+                on:input:target=move |ev| on_input.run(ev.target().value()) />
+            <p class="field-error" id=format!("{id}-error")>{error}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// A cell of a [`table`].
+pub enum Cell {
+    /// The row's header (`<th scope="row">`): the destination.
+    Head(String),
+    /// Text, left-aligned.
+    Text(String),
+    /// A number, right-aligned.
+    Num(String),
+}
+
+/// Sortable headers: which column is sorted which way, and what a click on a header does.
+#[derive(Clone, Copy)]
+pub struct SortHeaders {
+    /// The sorted column's position and direction; `None` keeps the API's order.
+    pub state: Signal<Option<(usize, SortDir)>>,
+    /// Called with the position of the header clicked.
+    pub on_sort: Callback<usize>,
+}
+
+/// A plain semantic table: a caption, column headers (numeric ones right-aligned), and rows
+/// whose first cell is usually their header. With `sort`, each header is a button and the
+/// sorted one carries `aria-sort`.
+pub fn table(
+    caption: String,
+    columns: &[(&str, bool)],
+    rows: Vec<Vec<Cell>>,
+    sort: Option<SortHeaders>,
+) -> AnyView {
+    let headers = columns
+        .iter()
+        .enumerate()
+        .map(|(i, &(label, numeric))| {
+            let label = label.to_owned();
+            match sort {
+                None => view! { <th scope="col" class:num=numeric>{label}</th> }.into_any(),
+                Some(s) => {
+                    let dir = move || s.state.get().filter(|(c, _)| *c == i).map(|(_, d)| d);
+                    view! {
+                        <th scope="col" class:num=numeric
+                            aria-sort=move || dir().map(|d| match d {
+                                SortDir::Asc => "ascending",
+                                SortDir::Desc => "descending",
+                            })>
+                            <button type="button" on:click=move |_| s.on_sort.run(i)>
+                                {label}
+                                <span aria-hidden="true">
+                                    {move || dir().map(|d| if d == SortDir::Asc { " ▲" } else { " ▼" })}
+                                </span>
+                            </button>
+                        </th>
+                    }
+                    .into_any()
+                }
+            }
+        })
+        .collect_view();
+    let body = rows
+        .into_iter()
+        .map(|cells| {
+            let cells = cells
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Head(t) => view! { <th scope="row">{t}</th> }.into_any(),
+                    Cell::Text(t) => view! { <td>{t}</td> }.into_any(),
+                    Cell::Num(t) => view! { <td class="num">{t}</td> }.into_any(),
+                })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="rates">
+                <caption>{caption}</caption>
+                <thead><tr>{headers}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Says that nothing matched a search, and what was searched.
+pub fn empty_result(query: &str, detail: String) -> AnyView {
+    view! {
+        <div class="empty" role="status">
+            <p><strong>{format!("No rates match “{query}”.")}</strong></p>
+            <p class="hint">{detail} " Try a country, a shorter name or the first digits of a prefix."</p>
+        </div>
+    }
+    .into_any()
 }
 
 /// A search that can be replaced or cancelled: a newer start aborts the older request, and a
@@ -147,8 +341,13 @@ impl<T: Send + Sync + 'static> Search<T> {
         self.error.set(None);
         self.busy.set(true);
         let ctrl = AbortController::new().ok();
-        let fut = make(ctrl.as_ref().map(AbortController::signal));
+        let fut: LocalBoxFuture<'static, Result<T, FetchError>> =
+            Box::pin(make(ctrl.as_ref().map(AbortController::signal)));
         self.controller.set_value(ctrl);
+        self.finish(fut);
+    }
+
+    fn finish(&self, fut: LocalBoxFuture<'static, Result<T, FetchError>>) {
         let id = self.run.get_value();
         let this = *self;
         spawn_local(async move {
@@ -179,18 +378,12 @@ impl<T: Send + Sync + 'static> Default for Search<T> {
 }
 
 /// The failure of a search with a Retry button; says so when earlier rows are still shown.
-#[component]
-pub fn SearchError(
-    /// The failure, hidden while `None`.
-    #[prop(into)]
+pub fn search_error(
     error: Signal<Option<FetchError>>,
-    /// Whether the rows of an earlier search are on screen.
-    #[prop(into)]
     has_rows: Signal<bool>,
-    /// Runs the same search again.
     on_retry: Callback<()>,
-) -> impl IntoView {
-    move || {
+) -> AnyView {
+    (move || {
         error.get().map(|e| {
             view! {
                 <div class="error" role="alert">
@@ -202,24 +395,27 @@ pub fn SearchError(
                 </div>
             }
         })
-    }
+    })
+    .into_any()
 }
 
-/// Says that nothing can be fetched before the credentials are entered, with a link to them.
-#[component]
-pub fn CredentialsNotice(
-    /// Whether to show it.
-    #[prop(into)]
-    when: Signal<bool>,
-) -> impl IntoView {
-    move || {
-        when.get().then(|| {
-            view! {
-                <p class="notice" role="status">
-                    "Enter your API username and password in Settings, then search. "
-                    <a href="/settings">"Go to Settings"</a>
-                </p>
-            }
-        })
-    }
+/// A running search, and that nothing can be fetched before the credentials are entered.
+pub fn search_status(busy: Signal<bool>, needs_credentials: Signal<bool>) -> AnyView {
+    (move || {
+        if needs_credentials.get() {
+            Some(
+                view! {
+                    <p class="notice" role="status">
+                        "Enter your API username and password in Settings, then search. "
+                        <a href="/settings">"Go to Settings"</a>
+                    </p>
+                }
+                .into_any(),
+            )
+        } else {
+            busy.get()
+                .then(|| view! { <p class="notice" role="status">"Searching…"</p> }.into_any())
+        }
+    })
+    .into_any()
 }

@@ -21,7 +21,8 @@ use crate::api::Endpoint;
 use crate::components::download::download_csv;
 use crate::components::rate_number::RateNumber;
 use crate::components::rate_search::{
-    choice_options, choices_note, field_message, lookup, CredentialsNotice, Search, SearchError,
+    choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
+    table, text_field, Cell, Search, SelectField, SortHeaders, TextField,
 };
 use crate::settings::use_connection;
 
@@ -209,11 +210,11 @@ pub fn RatesPage() -> impl IntoView {
     });
 
     // --- The table -------------------------------------------------------------------------
-    let sort = RwSignal::new(None::<(RateColumn, SortDir)>);
+    let sort = RwSignal::new(None::<(usize, SortDir)>);
     let order = Memo::new(move |_| {
         search.data.with(|d| {
             d.as_ref().map_or_else(Vec::new, |f| match sort.get() {
-                Some((c, dir)) => sort_rates(&f.rates, c, dir),
+                Some((c, dir)) => sort_rates(&f.rates, RateColumn::ALL[c], dir),
                 None => (0..f.rates.len()).collect(),
             })
         })
@@ -224,35 +225,19 @@ pub fn RatesPage() -> impl IntoView {
             .with(|d| d.as_ref().map_or(0, |f| f.rates.len()))
     });
     let has_rows = Signal::derive(move || fetched.get() > 0);
-
-    let header = move |c: RateColumn| {
-        let state = move || match sort.get() {
-            Some((s, SortDir::Asc)) if s == c => Some("ascending"),
-            Some((s, SortDir::Desc)) if s == c => Some("descending"),
-            _ => None,
-        };
-        let arrow = move || match state() {
-            Some("ascending") => " ▲",
-            Some(_) => " ▼",
-            None => "",
-        };
-        let toggle = move |_| {
+    let headers = SortHeaders {
+        state: sort.into(),
+        // A first click sorts ascending, the next one descending.
+        on_sort: Callback::new(move |c: usize| {
             sort.update(|s| {
                 *s = Some(match *s {
                     Some((col, SortDir::Asc)) if col == c => (c, SortDir::Desc),
                     _ => (c, SortDir::Asc),
                 })
             })
-        };
-        view! {
-            <th scope="col" class:num=c.is_numeric() aria-sort=state>
-                <button type="button" on:click=toggle>
-                    {c.label()}
-                    <span aria-hidden="true">{arrow}</span>
-                </button>
-            </th>
-        }
+        }),
     };
+    let columns = RateColumn::ALL.map(|c| (c.label(), c.is_numeric()));
 
     let export = move |_| {
         search.data.with_untracked(|d| {
@@ -278,15 +263,10 @@ pub fn RatesPage() -> impl IntoView {
                 format!(" of client {}", s.client)
             };
             if f.rates.is_empty() {
-                return Some(
-                    view! {
-                        <div class="empty" role="status">
-                            <p><strong>{format!("No rates match “{}”.", s.query)}</strong></p>
-                            <p class="hint">{format!("Package {}{client}. Try a country, a shorter name or the first digits of a prefix.", s.package)}</p>
-                        </div>
-                    }
-                    .into_any(),
-                );
+                return Some(empty_result(
+                    &s.query,
+                    format!("Searched package {}{client}.", s.package),
+                ));
             }
             let caption = format!(
                 "Rates of package {}{client} matching “{}”: {} rates",
@@ -294,46 +274,28 @@ pub fn RatesPage() -> impl IntoView {
                 s.query,
                 f.rates.len()
             );
-            let rows = move || {
-                search.data.with(|d| {
-                    let Some(f) = d else { return Vec::new() };
-                    order.with(|o| {
-                        o.iter()
-                            .map(|&i| {
-                                let r = &f.rates[i];
-                                let cells = RateColumn::ALL[1..]
-                                    .iter()
-                                    .map(|c| view! { <td class:num=c.is_numeric()>{c.cell(r)}</td> })
-                                    .collect_view();
-                                view! {
-                                    <tr>
-                                        <th scope="row">{r.destination.clone()}</th>
-                                        {cells}
-                                    </tr>
-                                }
+            let rows = order.with(|o| {
+                o.iter()
+                    .map(|&i| {
+                        let r = &f.rates[i];
+                        RateColumn::ALL
+                            .iter()
+                            .map(|c| match c {
+                                RateColumn::Destination => Cell::Head(c.cell(r)),
+                                RateColumn::Prefix => Cell::Text(c.cell(r)),
+                                _ => Cell::Num(c.cell(r)),
                             })
-                            .collect::<Vec<_>>()
+                            .collect()
                     })
-                })
-            };
-            Some(
-                view! {
-                    <div class="toolbar">
-                        <p class="counts">"Margin is the client rate minus the real rate, per minute."</p>
-                        <button type="button" on:click=export>"Export CSV"</button>
-                    </div>
-                    <div class="table-wrap">
-                        <table class="rates">
-                            <caption>{caption}</caption>
-                            <thead>
-                                <tr>{RateColumn::ALL.map(header).into_iter().collect_view()}</tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                .into_any(),
-            )
+                    .collect()
+            });
+            Some(view! {
+                <div class="toolbar">
+                    <p class="counts">"Margin is the client rate minus the real rate, per minute."</p>
+                    <button type="button" on:click=export>"Export CSV"</button>
+                </div>
+                {table(caption, &columns, rows, Some(headers))}
+            }.into_any())
         })
     };
 
@@ -345,8 +307,6 @@ pub fn RatesPage() -> impl IntoView {
         })
     });
 
-    let package_error = field_message(errors, "package");
-    let query_error = field_message(errors, "query");
     view! {
         <h1>"Rates"</h1>
         <form class="filters" aria-label="Rate search"
@@ -355,46 +315,50 @@ pub fn RatesPage() -> impl IntoView {
                 submit();
             }
         >
-            <div class="field">
-                <label for="rates-client">"Reseller client"</label>
-                <select id="rates-client"
-                    on:change:target=move |ev| form.update(|f| {
-                        f.client = ev.target().value();
-                        // The packages belong to the client: choose again from its own.
-                        f.package.clear();
-                    })>
-                    {choice_options(clients, Signal::derive(move || form.with(|f| f.client.clone())), "None: my own packages")}
-                </select>
-                <p class="hint">{choices_note(clients, "reseller clients")}</p>
-            </div>
-            <div class="field">
-                <label for="rates-package">"Package"</label>
-                <select id="rates-package"
-                    aria-invalid=move || (!package_error.get().is_empty()).then_some("true")
-                    aria-describedby="package-error"
-                    on:change:target=move |ev| form.update(|f| f.package = ev.target().value())>
-                    {choice_options(packages, Signal::derive(move || form.with(|f| f.package.clone())), "Choose a package")}
-                </select>
-                <p class="hint">{choices_note(packages, "packages")}</p>
-                <p class="field-error" id="package-error">{package_error}</p>
-            </div>
-            <div class="field">
-                <label for="rates-query">"Destination or prefix"</label>
-                <input type="search" id="rates-query" placeholder="Canada, Mexico, 1418…"
-                    aria-invalid=move || (!query_error.get().is_empty()).then_some("true")
-                    aria-describedby="query-error"
-                    prop:value=move || form.with(|f| f.query.clone())
-                    on:input:target=move |ev| form.update(|f| f.query = ev.target().value()) />
-                <p class="field-error" id="query-error">{query_error}</p>
-            </div>
+            {select_field(SelectField {
+                id: "rates-client",
+                label: "Reseller client",
+                choices: clients,
+                current: Signal::derive(move || form.with(|f| f.client.clone())),
+                placeholder: "None: my own packages",
+                hint: choices_note(clients, "reseller clients"),
+                error: Signal::default(),
+                disabled: Signal::default(),
+                on_change: Callback::new(move |v| form.update(|f| {
+                    f.client = v;
+                    // The packages belong to the client: choose again from its own.
+                    f.package.clear();
+                })),
+            })}
+            {select_field(SelectField {
+                id: "rates-package",
+                label: "Package",
+                choices: packages,
+                current: Signal::derive(move || form.with(|f| f.package.clone())),
+                placeholder: "Choose a package",
+                hint: choices_note(packages, "packages"),
+                error: field_message(errors, "package"),
+                disabled: Signal::default(),
+                on_change: Callback::new(move |v| form.update(|f| f.package = v)),
+            })}
+            {text_field(TextField {
+                id: "rates-query",
+                label: "Destination or prefix",
+                kind: "search",
+                inputmode: "text",
+                placeholder: "Canada, Mexico, 1418…",
+                value: Signal::derive(move || form.with(|f| f.query.clone())),
+                error: field_message(errors, "query"),
+                on_input: Callback::new(move |v| form.update(|f| f.query = v)),
+            })}
             <div class="actions">
                 <button type="submit" class="primary">"Search"</button>
             </div>
         </form>
-        <CredentialsNotice when=needs_credentials />
-        <SearchError error=search.error has_rows on_retry=retry />
-        {move || search.busy.get().then(|| view! { <p class="notice" role="status">"Searching…"</p> })}
+        {search_status(search.busy.into(), needs_credentials.into())}
+        {search_error(search.error.into(), has_rows, retry)}
         {results}
         <RateNumber quote fetched />
     }
+    .into_any()
 }

@@ -6,7 +6,7 @@
 
 use cdr_core::decode::{decode_routes, decode_termination_rates};
 use cdr_core::model::{TerminationRate, TerminationRates};
-use cdr_core::rating::{amount, compare_routes, quote_termination, RouteComparison, RouteTerms};
+use cdr_core::rating::{amount, compare_routes, quote_termination, RouteTerms};
 use cdr_core::request::{ApiRequest, RoutesRequest, TerminationRatesRequest, ValidationError};
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
@@ -16,8 +16,8 @@ use leptos_router::NavigateOptions;
 use crate::api::Endpoint;
 use crate::components::rate_number::RateNumber;
 use crate::components::rate_search::{
-    choice_options, choices_note, field_message, lookup, Choices, CredentialsNotice, Search,
-    SearchError,
+    choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
+    table, text_field, Cell, Choices, Search, SelectField, TextField,
 };
 use crate::settings::use_connection;
 
@@ -103,18 +103,17 @@ fn route_name(answer: &TerminationRates, route: &str, routes: &Choices) -> Strin
         .unwrap_or_else(|| format!("Route {route}"))
 }
 
-fn terms_cells(t: Option<RouteTerms>) -> impl IntoView {
+/// A route's increment and rate cells, or dashes where the route lacks the prefix.
+fn terms_cells(t: Option<RouteTerms>) -> [Cell; 2] {
     match t {
-        Some(t) => view! {
-            <td class="num">{format!("{} s", t.increment)}</td>
-            <td class="num">{amount(t.rate)}</td>
-        }
-        .into_any(),
-        None => view! {
-            <td class="num">"—"</td>
-            <td class="num">"not offered"</td>
-        }
-        .into_any(),
+        Some(t) => [
+            Cell::Num(format!("{} s", t.increment)),
+            Cell::Num(amount(t.rate)),
+        ],
+        None => [
+            Cell::Num("—".to_owned()),
+            Cell::Num("not offered".to_owned()),
+        ],
     }
 }
 
@@ -236,95 +235,74 @@ pub fn TerminationRatesPage() -> impl IntoView {
     // --- The tables ------------------------------------------------------------------------
     let fetched = Signal::derive(move || search.data.with(|d| d.as_ref().map_or(0, Found::len)));
     let has_rows = Signal::derive(move || fetched.get() > 0);
-    let compared = Memo::new(move |_| {
-        search.data.with(|d| {
-            d.as_ref()
-                .and_then(|f| Some(compare_routes(&f.first.rates, &f.second.as_ref()?.rates)))
-        })
-    });
-
     let single_table = move |f: &Found| {
         let rows = f
             .first
             .rates
             .iter()
             .map(|r| {
-                view! {
-                    <tr>
-                        <th scope="row">{r.destination.clone()}</th>
-                        <td>{r.prefix.clone()}</td>
-                        <td class="num">{format!("{} s", r.increment)}</td>
-                        <td class="num">{amount(r.rate)}</td>
-                    </tr>
-                }
+                vec![
+                    Cell::Head(r.destination.clone()),
+                    Cell::Text(r.prefix.clone()),
+                    Cell::Num(format!("{} s", r.increment)),
+                    Cell::Num(amount(r.rate)),
+                ]
             })
-            .collect_view();
+            .collect();
         let caption = format!(
             "Termination rates of route {} matching “{}”: {} rates",
             f.first.name,
             f.searched.query,
             f.first.rates.len()
         );
-        view! {
-            <table class="rates">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Destination"</th>
-                        <th scope="col">"Prefix"</th>
-                        <th scope="col" class="num">"Increment"</th>
-                        <th scope="col" class="num">"Rate per minute"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
+        table(
+            caption,
+            &[
+                ("Destination", false),
+                ("Prefix", false),
+                ("Increment", true),
+                ("Rate per minute", true),
+            ],
+            rows,
+            None,
+        )
     };
 
-    let compare_table = move |f: &Found, rows: &[RouteComparison]| {
+    let compare_table = move |f: &Found| {
         let (a, b) = (
-            f.first.name.clone(),
-            f.second
-                .as_ref()
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
+            f.first.name.as_str(),
+            f.second.as_ref().map_or("", |s| s.name.as_str()),
         );
-        let body = rows
-            .iter()
-            .map(|r| {
-                view! {
-                    <tr>
-                        <th scope="row">{r.destination.clone()}</th>
-                        <td>{r.prefix.clone()}</td>
-                        {terms_cells(r.left)}
-                        {terms_cells(r.right)}
-                        <td class="num">{r.difference().map_or_else(|| "—".to_owned(), amount)}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
+        let joined = compare_routes(
+            &f.first.rates,
+            f.second.as_ref().map_or(&[][..], |s| &s.rates),
+        );
         let caption = format!(
             "{a} and {b} routes matching “{}”, joined by prefix: {} prefixes",
             f.searched.query,
-            rows.len()
+            joined.len()
         );
-        view! {
-            <table class="rates">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Destination"</th>
-                        <th scope="col">"Prefix"</th>
-                        <th scope="col" class="num">{format!("{a} increment")}</th>
-                        <th scope="col" class="num">{format!("{a} rate")}</th>
-                        <th scope="col" class="num">{format!("{b} increment")}</th>
-                        <th scope="col" class="num">{format!("{b} rate")}</th>
-                        <th scope="col" class="num">{format!("Difference ({b} − {a})")}</th>
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        }
+        let rows = joined
+            .into_iter()
+            .map(|r| {
+                let difference = r.difference().map_or_else(|| "—".to_owned(), amount);
+                let mut cells = vec![Cell::Head(r.destination), Cell::Text(r.prefix)];
+                cells.extend(terms_cells(r.left));
+                cells.extend(terms_cells(r.right));
+                cells.push(Cell::Num(difference));
+                cells
+            })
+            .collect();
+        let headers = [
+            format!("{a} increment"),
+            format!("{a} rate"),
+            format!("{b} increment"),
+            format!("{b} rate"),
+            format!("Difference ({b} − {a})"),
+        ];
+        let mut columns = vec![("Destination", false), ("Prefix", false)];
+        columns.extend(headers.iter().map(|h| (h.as_str(), true)));
+        table(caption, &columns, rows, None)
     };
 
     let results = move || {
@@ -332,25 +310,20 @@ pub fn TerminationRatesPage() -> impl IntoView {
             let f = d.as_ref()?;
             if f.len() == 0 {
                 let which = if f.searched.compare {
-                    "either route".to_owned()
+                    "both routes".to_owned()
                 } else {
                     format!("route {}", f.first.name)
                 };
-                return Some(
-                    view! {
-                        <div class="empty" role="status">
-                            <p><strong>{format!("No rates match “{}”.", f.searched.query)}</strong></p>
-                            <p class="hint">{format!("Searched {which}. Try a country, a shorter name or the first digits of a prefix.")}</p>
-                        </div>
-                    }
-                    .into_any(),
-                );
+                return Some(empty_result(
+                    &f.searched.query,
+                    format!("Searched {which}."),
+                ));
             }
-            let table = compared.with(|c| match c {
-                Some(rows) => compare_table(f, rows).into_any(),
-                None => single_table(f).into_any(),
-            });
-            Some(view! { <div class="table-wrap">{table}</div> }.into_any())
+            Some(if f.second.is_some() {
+                compare_table(f)
+            } else {
+                single_table(f)
+            })
         })
     };
 
@@ -363,9 +336,8 @@ pub fn TerminationRatesPage() -> impl IntoView {
         })
     });
 
-    let route_error = field_message(errors, "route");
-    let query_error = field_message(errors, "query");
-    let comparing = move || form.with(|f| f.compare);
+    let comparing = Signal::derive(move || form.with(|f| f.compare));
+    let routes_note = choices_note(routes, "routes");
     view! {
         <h1>"Termination rates"</h1>
         <form class="filters" aria-label="Termination rate search"
@@ -374,32 +346,33 @@ pub fn TerminationRatesPage() -> impl IntoView {
                 submit();
             }
         >
-            <div class="field">
-                <label for="route">"Route"</label>
-                <select id="route" prop:disabled=comparing
-                    aria-invalid=move || (!route_error.get().is_empty()).then_some("true")
-                    aria-describedby="route-error route-hint"
-                    on:change:target=move |ev| form.update(|f| f.route = ev.target().value())>
-                    {choice_options(routes, Signal::derive(move || form.with(|f| f.route.clone())), "Choose a route")}
-                </select>
-                <p class="hint" id="route-hint">
-                    {move || if comparing() {
+            {select_field(SelectField {
+                id: "route",
+                label: "Route",
+                choices: routes,
+                current: Signal::derive(move || form.with(|f| f.route.clone())),
+                placeholder: "Choose a route",
+                hint: Signal::derive(move || {
+                    if comparing.get() {
                         Some("Both routes are searched when comparing.".to_owned())
                     } else {
-                        choices_note(routes, "routes")()
-                    }}
-                </p>
-                <p class="field-error" id="route-error">{route_error}</p>
-            </div>
-            <div class="field">
-                <label for="termination-query">"Destination or prefix"</label>
-                <input type="search" id="termination-query" placeholder="Canada, Mexico, 1418…"
-                    aria-invalid=move || (!query_error.get().is_empty()).then_some("true")
-                    aria-describedby="query-error"
-                    prop:value=move || form.with(|f| f.query.clone())
-                    on:input:target=move |ev| form.update(|f| f.query = ev.target().value()) />
-                <p class="field-error" id="query-error">{query_error}</p>
-            </div>
+                        routes_note.get()
+                    }
+                }),
+                error: field_message(errors, "route"),
+                disabled: comparing,
+                on_change: Callback::new(move |v| form.update(|f| f.route = v)),
+            })}
+            {text_field(TextField {
+                id: "termination-query",
+                label: "Destination or prefix",
+                kind: "search",
+                inputmode: "text",
+                placeholder: "Canada, Mexico, 1418…",
+                value: Signal::derive(move || form.with(|f| f.query.clone())),
+                error: field_message(errors, "query"),
+                on_input: Callback::new(move |v| form.update(|f| f.query = v)),
+            })}
             <div class="check compare">
                 <input type="checkbox" id="compare-routes" prop:checked=comparing
                     on:change:target=move |ev| form.update(|f| f.compare = ev.target().checked()) />
@@ -409,10 +382,10 @@ pub fn TerminationRatesPage() -> impl IntoView {
                 <button type="submit" class="primary">"Search"</button>
             </div>
         </form>
-        <CredentialsNotice when=needs_credentials />
-        <SearchError error=search.error has_rows on_retry=retry />
-        {move || search.busy.get().then(|| view! { <p class="notice" role="status">"Searching…"</p> })}
+        {search_status(search.busy.into(), needs_credentials.into())}
+        {search_error(search.error.into(), has_rows, retry)}
         {results}
         <RateNumber quote fetched />
     }
+    .into_any()
 }

@@ -271,7 +271,8 @@ pub struct Margin {
     /// Client rate minus real rate, per minute (negative when selling at a loss).
     pub per_minute: Money,
     /// The margin in hundredths of a percent of the client rate (`3500` is 35.00 %), rounded
-    /// half away from zero; `None` when the client rate is 0, where a percentage means nothing.
+    /// half away from zero; `None` when the client rate is 0, where a percentage means nothing
+    /// (or for amounts too large to divide exactly, beyond $4 million a minute).
     pub percent_hundredths: Option<i64>,
 }
 
@@ -279,13 +280,17 @@ pub struct Margin {
 /// are per minute, whatever they are billed in.
 pub fn margin(client_rate: Money, real_rate: Money) -> Margin {
     let per_minute = client_rate - real_rate;
-    let percent_hundredths = (!client_rate.is_zero()).then(|| {
-        let num = i128::from(per_minute.units()) * 10_000;
-        let den = i128::from(client_rate.units());
-        // Round the magnitude half up, then give it the quotient's sign: half away from zero.
-        let q = (2 * num.abs() + den.abs()) / (2 * den.abs()) * num.signum() * den.signum();
-        i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
-    });
+    // i64 rather than i128: 128-bit division would add its runtime routine to the browser
+    // bundle, and only margins beyond $4 million a minute overflow (they get no percentage).
+    let percent_hundredths = (!client_rate.is_zero())
+        .then(|| {
+            let num = per_minute.units().checked_abs()?.checked_mul(20_000)?;
+            let den = client_rate.units().checked_abs()?.checked_mul(2)?;
+            // Round the magnitude half up, then give it the quotient's sign: half away from zero.
+            let q = (num.checked_add(den / 2)?) / den;
+            Some(q * per_minute.units().signum() * client_rate.units().signum())
+        })
+        .flatten();
     Margin {
         per_minute,
         percent_hundredths,
@@ -1010,6 +1015,13 @@ mod tests {
             Some(-3334)
         );
         assert_eq!(margin(m("-2"), m("-1.3333")).percent_hundredths, Some(3334));
+        // Absurd amounts get no percentage rather than a wrong one.
+        let huge = Money::from_units(i64::MAX / 2);
+        assert_eq!(margin(huge, -huge).percent_hundredths, None);
+        assert_eq!(
+            margin(Money::from_units(i64::MIN), Money::ZERO).percent_hundredths,
+            None
+        );
         assert_eq!(format_percent(Some(6533)), "65.33%");
         assert_eq!(format_percent(Some(-1250)), "-12.50%");
         assert_eq!(format_percent(Some(5)), "0.05%");

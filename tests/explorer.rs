@@ -1,0 +1,143 @@
+//! Browser tests of the CDR explorer: its own wasm binary, so its router owns the page.
+#![cfg(target_arch = "wasm32")]
+
+use cdr_core::synth::{cdr_row, default_newest};
+use cdr_core::table::{CdrTable, Column, Sort};
+use cdr_core::view::Scope;
+use cdr_portal::components::explorer::CdrExplorer;
+use cdr_portal::components::grid::CdrGrid;
+use cdr_portal::settings::provide_connection;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use leptos_router::components::Router;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = document();
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+async fn until(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..150 {
+        tick().await;
+        if check() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+#[wasm_bindgen_test]
+async fn the_grid_keeps_the_dom_small_and_reaches_the_last_of_100k_rows() {
+    let newest = default_newest();
+    let table = CdrTable::new((0..100_000).map(|i| cdr_row(7, i, newest)).collect());
+    let view: Vec<u32> = table.sorted(Sort::DEFAULT);
+    let root = container();
+    let _grid = mount_to(root.clone(), move || {
+        let table = RwSignal::new(table);
+        let view = RwSignal::new(view);
+        view! {
+            <CdrGrid table=table view=view columns=Column::ALL.to_vec() sort=Sort::DEFAULT
+                on_sort=Callback::new(|_| {}) label="Calls" />
+        }
+    });
+    until("rows", || count(&root, "[role=row]") > 1).await;
+    let grid: HtmlElement = root
+        .query_selector("[role=grid]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(
+        grid.get_attribute("aria-rowcount").as_deref(),
+        Some("100001")
+    );
+    let rendered = count(&root, "[role=row]");
+    assert!(rendered <= 40, "{rendered} rows in the DOM");
+
+    let body: HtmlElement = root
+        .query_selector(".grid-body")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    body.set_scroll_top(i32::MAX);
+    body.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    until("the last row", || {
+        root.query_selector("[aria-rowindex='100001']")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert!(count(&root, "[role=row]") <= 40);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn invalid_filters_are_shown_inline_and_block_the_search() {
+    let root = container();
+    let _app = mount_to(root.clone(), || {
+        provide_connection();
+        view! { <Router><CdrExplorer scope=Scope::Own /></Router> }
+    });
+    until("the form", || {
+        root.query_selector("#disp-answered").unwrap().is_some()
+    })
+    .await;
+    for id in ["disp-answered", "disp-noanswer", "disp-busy", "disp-failed"] {
+        let b: HtmlInputElement = root
+            .query_selector(&format!("#{id}"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        b.click();
+    }
+    let from: HtmlInputElement = root
+        .query_selector("#date-from")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    from.set_value("2099-01-01");
+    from.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick().await;
+    let submit: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    submit.click();
+    until("the errors", || {
+        root.text_content()
+            .unwrap_or_default()
+            .contains("Choose at least one call status")
+    })
+    .await;
+    assert_eq!(from.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("after"), "no date order message in {text}");
+    // Nothing was searched: no progress, no grid.
+    assert_eq!(count(&root, "progress"), 0);
+    assert_eq!(count(&root, "[role=grid]"), 0);
+    root.remove();
+}
