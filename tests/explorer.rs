@@ -19,6 +19,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn container() -> HtmlElement {
     let doc = document();
+    // The app's own stylesheet: the grid's scrolling box and row height come from it.
+    if doc.get_element_by_id("app-css").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("app-css");
+        style.set_text_content(Some(include_str!("../style/main.css")));
+        doc.head().unwrap().append_child(&style).unwrap();
+    }
     let el = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&el).unwrap();
     el.unchecked_into()

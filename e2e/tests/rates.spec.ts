@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { api, filters, navigate, settled, signIn } from './helpers';
 
@@ -116,6 +117,28 @@ test('a rates search shows the simulator answer, sorts, survives back, and says 
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('rates-92364-canada.csv');
+  const csv = fs.readFileSync(await file.path(), 'utf8').split('\r\n');
+  expect(csv[0]).toBe(
+    'Destination,Prefix,Client increment (s),Client rate,Real increment (s),Real rate,Margin per minute,Margin (% of client rate)',
+  );
+  expect(csv.length).toBe(expected.length + 2);
+  const exact = (u: bigint) => `${u / 100000000n}.${(u % 100000000n).toString().padStart(8, '0')}`;
+  expect(csv.slice(1, -1)).toEqual(
+    expected.map((r) => {
+      const client = units(r.client_rate);
+      const real = units(r.real_rate);
+      return [
+        r.destination,
+        r.prefix,
+        r.client_increment,
+        exact(client),
+        r.real_increment,
+        exact(real),
+        exact(client - real),
+        marginPercent(client, real).replace('%', ''),
+      ].join(',');
+    }),
+  );
 
   // no_rate is an empty result, said as such.
   await searchRates(page, 'Atlantis');
@@ -156,7 +179,7 @@ test('a missing search term is blocked before any request, and a failure keeps t
   await page.unroute('**/api/v1/rest.php');
   await alert.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect(page.getByRole('table', { name: /matching “Cuba”: 1 rates$/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: /matching “Cuba”: 1 rate$/ })).toBeVisible();
 });
 
 test('termination rates of one route, then Value and Premium side by side, equal the simulator answers', async ({
@@ -309,4 +332,5 @@ test('explain a charge: a billed call recomputes to the total the API returned',
 
   await panel.getByRole('button', { name: 'Close' }).click();
   await expect(panel).toBeHidden();
+  await expect(grid).toBeFocused();
 });

@@ -4,16 +4,17 @@
 //! panel looks the destination up in a package's rates (getRates) and lets
 //! `cdr_core::rating::explain_charge` do the reasoning; this component only fetches and shows.
 
-use cdr_core::decode::{decode_client_packages, decode_packages, decode_rates};
+use cdr_core::decode::{decode_client_packages, decode_package_choices, decode_rates};
 use cdr_core::model::{CdrRow, RateRow, ValueDescription};
 use cdr_core::rating::{amount, explain_charge, rate_lookup_query};
 use cdr_core::request::{ClientPackagesRequest, PackagesRequest, RatesRequest};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use wasm_bindgen::JsCast;
 
 use crate::api::Endpoint;
 use crate::components::rate_search::{
-    lookup, search_error, select_field, Choices, Search, SelectField,
+    choices_note, lookup, search_error, select_field, Choices, Search, SelectField,
 };
 use crate::settings::use_connection;
 
@@ -28,43 +29,46 @@ pub fn ExplainCharge(
 ) -> impl IntoView {
     let conn = use_connection();
     let params = use_query_map();
-    // getResellerCDR rows come without a rate; their client is the one in the URL.
-    let reseller_client = Memo::new(move |_| {
-        let reseller = row.with(|r| r.as_ref().is_some_and(|r| r.rate.is_none()));
-        reseller
-            .then(|| params.with(|q| q.get("client")))
-            .flatten()
-            .unwrap_or_default()
-    });
     let query = Memo::new(move |_| row.with(|r| r.as_ref().and_then(rate_lookup_query)));
-    // The Calls page should not ask for packages until a row needs them.
-    let needed = Memo::new(move |_| query.with(Option::is_some));
+    // Whose packages to offer: `None` until a row needs a lookup (the Calls page should not
+    // ask for packages before), then the reseller client of a getResellerCDR row (those come
+    // without a rate; the client is the one in the URL), or "" for the account's own.
+    let packages_for = Memo::new(move |_| {
+        query.with(Option::is_some).then(|| {
+            let reseller = row.with(|r| r.as_ref().is_some_and(|r| r.rate.is_none()));
+            reseller
+                .then(|| params.with(|q| q.get("client")))
+                .flatten()
+                .unwrap_or_default()
+        })
+    });
 
-    // The account's packages, or the reseller client's own when there is one.
+    let label = |list: Vec<ValueDescription>| -> Vec<ValueDescription> {
+        list.into_iter()
+            .map(|p| {
+                let label = format!("{} ({})", p.description, p.value);
+                ValueDescription::new(p.value, label)
+            })
+            .collect()
+    };
     let packages = lookup(move |e| {
-        let needed = needed.get();
+        let needed = packages_for.with(Option::is_some);
         async move {
             if !needed {
                 return Ok(Vec::new());
             }
-            Ok(
-                e.call(&PackagesRequest { package: None }, decode_packages, None)
-                    .await?
-                    .into_iter()
-                    .map(|p| {
-                        let label = format!("{} ({})", p.name, p.package);
-                        ValueDescription::new(p.package, label)
-                    })
-                    .collect(),
-            )
+            let list = e
+                .call(
+                    &PackagesRequest { package: None },
+                    decode_package_choices,
+                    None,
+                )
+                .await?;
+            Ok(label(list))
         }
     });
     let client_packages = lookup(move |e| {
-        let client = if needed.get() {
-            reseller_client.get()
-        } else {
-            String::new()
-        };
+        let client = packages_for.get().unwrap_or_default();
         async move {
             if client.is_empty() {
                 return Ok(Vec::new());
@@ -76,13 +80,7 @@ pub fn ExplainCharge(
                     None,
                 )
                 .await?;
-            Ok(list
-                .into_iter()
-                .map(|p| {
-                    let label = format!("{} ({})", p.description, p.value);
-                    ValueDescription::new(p.value, label)
-                })
-                .collect())
+            Ok(label(list))
         }
     });
     let options: Signal<Choices> = Signal::derive(move || match client_packages.get() {
@@ -136,12 +134,21 @@ pub fn ExplainCharge(
             let r = r.as_ref()?;
             match query.get() {
                 None => Some(explain_charge(r, &[])),
-                Some(q) => search.data.with(|d| match d {
-                    Some((dq, dp, rates)) if *dq == q && *dp == package.get() => {
-                        Some(explain_charge(r, rates))
-                    }
-                    _ => None,
-                }),
+                Some(q) => {
+                    let pkg = package.get();
+                    let found = search.data.with(|d| match d {
+                        Some((dq, dp, rates)) if *dq == q && *dp == pkg => {
+                            Some(explain_charge(r, rates))
+                        }
+                        _ => None,
+                    });
+                    // No package to look in (none, or the list failed to load): explained
+                    // with the default increment, which the notes say.
+                    found.or_else(|| {
+                        (pkg.is_empty() && options.with(Option::is_some))
+                            .then(|| explain_charge(r, &[]))
+                    })
+                }
             }
         })
     });
@@ -150,7 +157,7 @@ pub fn ExplainCharge(
         explanation.get().map(|e| {
             let fact = |term: &'static str, value: String| {
                 view! {
-                    <div>
+                    <div class="kpi">
                         <dt>{term}</dt>
                         <dd>{value}</dd>
                     </div>
@@ -181,6 +188,7 @@ pub fn ExplainCharge(
 
     let has_rows = Signal::derive(move || search.data.with(Option::is_some));
     let retry = Callback::new(move |()| fetch());
+    let note = choices_note(options, "packages");
     let package_field = select_field(SelectField {
         id: "explain-package",
         label: "Package for the rate lookup",
@@ -188,7 +196,9 @@ pub fn ExplainCharge(
         current: package.into(),
         placeholder: "Choose a package",
         hint: Signal::derive(move || {
-            Some("Its rates give the billing increment of the call's destination.".to_owned())
+            note.get().or_else(|| {
+                Some("Its rates give the billing increment of the call's destination.".to_owned())
+            })
         }),
         error: Signal::default(),
         disabled: Signal::default(),
@@ -199,6 +209,15 @@ pub fn ExplainCharge(
         (explanation.with(Option::is_none) && search.error.with(Option::is_none)).then(|| {
             view! { <p class="notice" role="status">"Looking up the billing increment…"</p> }
         })
+    };
+    // Closing removes the focused button: give the focus back to the grid the row came from.
+    let close = move || {
+        row.set(None);
+        if let Ok(Some(grid)) = document().query_selector("[role=grid]") {
+            if let Ok(grid) = grid.dyn_into::<web_sys::HtmlElement>() {
+                let _ = grid.focus();
+            }
+        }
     };
     // The panel stays mounted while it is shown, so that the package choice and the fetch
     // survive moving from one row to the next.
@@ -225,7 +244,7 @@ pub fn ExplainCharge(
             {error}
             {loading}
             {facts}
-            <button type="button" on:click=move |_| row.set(None)>"Close"</button>
+            <button type="button" on:click=move |_| close()>"Close"</button>
         </section>
     }
     .into_any()

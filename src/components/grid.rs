@@ -62,7 +62,14 @@ pub fn CdrGrid(
 
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
-            let h = f64::from(el.client_height());
+            // Never more than the window shows: without its stylesheet (or with a broken one)
+            // the body would be as tall as all its rows, and render every one of them.
+            let window_h = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(1000.0);
+            let h = f64::from(el.client_height()).min(window_h);
             if h > 0.0 && (h - viewport_px.get_untracked()).abs() > 0.5 {
                 viewport_px.set(h);
             }

@@ -6,7 +6,9 @@
 use cdr_core::rating::{amount, parse_call_length, DialedNumber, QuoteLine};
 use leptos::prelude::*;
 
-use crate::components::rate_search::{table, text_field, Cell, TextField};
+use cdr_core::html::{rows_html, Cell};
+
+use crate::components::rate_search::{table, text_field, TextField};
 
 /// The panel under a rates table: a dialled number and a call length in, the matched
 /// destination and the cost of the call out.
@@ -22,59 +24,59 @@ pub fn RateNumber(
     let number = RwSignal::new(String::new());
     let length = RwSignal::new("60".to_owned());
 
-    // An empty number is not an error yet: nothing has been asked.
-    let parsed = Memo::new(move |_| {
-        number.with(|n| {
-            if n.trim().is_empty() {
-                Ok(None)
-            } else {
-                DialedNumber::parse(n).map(Some).map_err(|e| e.to_string())
-            }
-        })
-    });
-    let seconds = Memo::new(move |_| length.with(|l| parse_call_length(l)));
-    let number_error =
-        Signal::derive(move || parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default()));
-    let length_error =
-        Signal::derive(move || seconds.with(|s| s.as_ref().err().cloned().unwrap_or_default()));
-
-    let lines = Memo::new(move |_| match (parsed.get(), seconds.get()) {
-        (Ok(Some(n)), Ok(s)) if fetched.get() > 0 => {
-            let digits = n.digits().to_owned();
-            let lines = quote.run((digits.clone(), s));
-            Some((digits, s, lines))
+    /// Everything the panel shows, computed at once from the two inputs.
+    #[derive(Clone, Default, PartialEq)]
+    struct Rated {
+        number_error: String,
+        length_error: String,
+        status: Option<String>,
+        caption: String,
+        lines: Vec<QuoteLine>,
+    }
+    let rated = Memo::new(move |_| {
+        let mut out = Rated::default();
+        // An empty number is not an error yet: nothing has been asked.
+        let parsed = number.with(|n| {
+            (!n.trim().is_empty()).then(|| DialedNumber::parse(n).map_err(|e| e.to_string()))
+        });
+        let seconds = length.with(|l| parse_call_length(l));
+        if let Some(Err(e)) = &parsed {
+            out.number_error.clone_from(e);
         }
-        _ => None,
-    });
-
-    let status = move || {
-        if fetched.get() == 0 {
-            return Some(
-                "Search rates first: the number is matched against the rates shown.".to_owned(),
-            );
+        if let Err(e) = &seconds {
+            out.length_error.clone_from(e);
         }
-        lines.with(|l| {
-            l.as_ref().map(|(digits, secs, lines)| match lines.first() {
+        let shown = fetched.get();
+        if shown == 0 {
+            out.status =
+                Some("Search rates first: the number is matched against the rates shown.".into());
+            return out;
+        }
+        if let (Some(Ok(n)), Ok(secs)) = (parsed, seconds) {
+            let digits = n.digits();
+            out.lines = quote.run((digits.to_owned(), secs));
+            out.caption = format!("Cost of a {secs} s call");
+            out.status = Some(match out.lines.first() {
                 None => format!(
-                    "No rate among the {} shown matches {digits}. Search for its country or destination first.",
-                    fetched.get()
+                    "No rate among the {shown} shown matches {digits}. Search for its country or destination first."
                 ),
                 Some(first) => format!(
                     "{digits} matches {} (prefix {}): a {secs} s call is billed as {} s.",
                     first.destination, first.prefix, first.pricing.billed_seconds
                 ),
-            })
-        })
-    };
+            });
+        }
+        out
+    });
+    let number_error = Signal::derive(move || rated.with(|r| r.number_error.clone()));
+    let length_error = Signal::derive(move || rated.with(|r| r.length_error.clone()));
 
     let quote_table = move || {
-        lines.with(|l| {
-            let (_, secs, lines) = l.as_ref().filter(|(_, _, lines)| !lines.is_empty())?;
-            let rows = lines
-                .iter()
-                .map(|q| {
+        rated.with(|r| {
+            (!r.lines.is_empty()).then(|| {
+                let body = rows_html(r.lines.iter().map(|q| {
                     let p = q.pricing;
-                    vec![
+                    [
                         Cell::Head(q.label.clone()),
                         Cell::Text(q.destination.clone()),
                         Cell::Text(q.prefix.clone()),
@@ -83,22 +85,22 @@ pub fn RateNumber(
                         Cell::Num(format!("{} s", p.billed_seconds)),
                         Cell::Num(amount(p.cost)),
                     ]
-                })
-                .collect();
-            Some(table(
-                format!("Cost of a {secs} s call"),
-                &[
-                    ("Tariff", false),
-                    ("Destination", false),
-                    ("Prefix", false),
-                    ("Rate per minute", true),
-                    ("Increment", true),
-                    ("Billed", true),
-                    ("Cost", true),
-                ],
-                rows,
-                None,
-            ))
+                }));
+                table(
+                    r.caption.clone(),
+                    &[
+                        ("Tariff", false),
+                        ("Destination", false),
+                        ("Prefix", false),
+                        ("Rate per minute", true),
+                        ("Increment", true),
+                        ("Billed", true),
+                        ("Cost", true),
+                    ],
+                    Signal::stored(body),
+                    None,
+                )
+            })
         })
     };
 
@@ -127,7 +129,7 @@ pub fn RateNumber(
                     on_input: Callback::new(move |v| length.set(v)),
                 })}
             </form>
-            <p class="rate-status" role="status">{status}</p>
+            <p class="rate-status" role="status">{move || rated.with(|r| r.status.clone())}</p>
             {quote_table}
         </section>
     }

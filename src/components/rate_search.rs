@@ -8,6 +8,7 @@
 use std::future::Future;
 
 use cdr_core::fetch::FetchError;
+use cdr_core::html::options_html;
 use cdr_core::model::ValueDescription;
 use cdr_core::request::ValidationError;
 use cdr_core::table::SortDir;
@@ -115,20 +116,20 @@ pub fn select_field(f: SelectField) -> AnyView {
     } = f;
     let options = move || {
         let current = current.get();
-        let mut list: Vec<(String, String)> = match choices.get() {
-            Some(Ok(list)) => list.into_iter().map(|o| (o.value, o.description)).collect(),
-            _ => Vec::new(),
-        };
-        if !current.is_empty() && !list.iter().any(|(v, _)| *v == current) {
-            list.push((current.clone(), current.clone()));
-        }
-        list.insert(0, (String::new(), placeholder.to_owned()));
-        list.into_iter()
-            .map(|(value, text)| {
-                let selected = value == current;
-                view! { <option value=value prop:selected=selected>{text}</option> }
-            })
-            .collect_view()
+        choices.with(|c| {
+            let list: &[ValueDescription] = match c {
+                Some(Ok(list)) => list,
+                _ => &[],
+            };
+            let listed = list.iter().any(|o| o.value == current);
+            let first = std::iter::once(("", placeholder));
+            let rest = list
+                .iter()
+                .map(|o| (o.value.as_str(), o.description.as_str()));
+            let unlisted =
+                (!current.is_empty() && !listed).then_some((current.as_str(), current.as_str()));
+            options_html(first.chain(rest).chain(unlisted), &current)
+        })
     };
     view! {
         <div class="field">
@@ -136,11 +137,11 @@ pub fn select_field(f: SelectField) -> AnyView {
             <select id=id prop:disabled=disabled
                 aria-invalid=move || (!error.with(String::is_empty)).then_some("true")
                 aria-describedby=format!("{id}-error {id}-hint")
+                inner_html=options
                 on:change:target=move |ev| on_change.run(ev.target().value())>
-                {options}
             </select>
             <p class="hint" id=format!("{id}-hint")>{hint}</p>
-            <p class="field-error" id=format!("{id}-error")>{error}</p>
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">{error}</p>
         </div>
     }
     .into_any()
@@ -187,20 +188,10 @@ pub fn text_field(f: TextField) -> AnyView {
                 aria-describedby=format!("{id}-error")
                 prop:value=value
                 on:input:target=move |ev| on_input.run(ev.target().value()) />
-            <p class="field-error" id=format!("{id}-error")>{error}</p>
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">{error}</p>
         </div>
     }
     .into_any()
-}
-
-/// A cell of a [`table`].
-pub enum Cell {
-    /// The row's header (`<th scope="row">`): the destination.
-    Head(String),
-    /// Text, left-aligned.
-    Text(String),
-    /// A number, right-aligned.
-    Num(String),
 }
 
 /// Sortable headers: which column is sorted which way, and what a click on a header does.
@@ -212,13 +203,14 @@ pub struct SortHeaders {
     pub on_sort: Callback<usize>,
 }
 
-/// A plain semantic table: a caption, column headers (numeric ones right-aligned), and rows
-/// whose first cell is usually their header. With `sort`, each header is a button and the
-/// sorted one carries `aria-sort`.
+/// A plain semantic table: a caption, column headers (numeric ones right-aligned), and the
+/// rows as escaped HTML (see `cdr_core::html::rows_html`). With `sort`, each header is a
+/// button and the sorted one carries `aria-sort`. Only the body is redrawn when `body`
+/// changes, so a header button keeps the focus after sorting.
 pub fn table(
     caption: String,
     columns: &[(&str, bool)],
-    rows: Vec<Vec<Cell>>,
+    body: Signal<String>,
     sort: Option<SortHeaders>,
 ) -> AnyView {
     let headers = columns
@@ -249,26 +241,12 @@ pub fn table(
             }
         })
         .collect_view();
-    let body = rows
-        .into_iter()
-        .map(|cells| {
-            let cells = cells
-                .into_iter()
-                .map(|c| match c {
-                    Cell::Head(t) => view! { <th scope="row">{t}</th> }.into_any(),
-                    Cell::Text(t) => view! { <td>{t}</td> }.into_any(),
-                    Cell::Num(t) => view! { <td class="num">{t}</td> }.into_any(),
-                })
-                .collect_view();
-            view! { <tr>{cells}</tr> }
-        })
-        .collect_view();
     view! {
         <div class="table-wrap">
             <table class="rates">
                 <caption>{caption}</caption>
                 <thead><tr>{headers}</tr></thead>
-                <tbody>{body}</tbody>
+                <tbody inner_html=move || body.get()></tbody>
             </table>
         </div>
     }

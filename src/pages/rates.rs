@@ -4,7 +4,10 @@
 //! The URL holds the client, the package and the search, so a reload, a link or the back
 //! button restores them; every valid search in the URL fetches.
 
-use cdr_core::decode::{decode_client_packages, decode_clients, decode_packages, decode_rates};
+use cdr_core::decode::{
+    decode_client_packages, decode_clients, decode_package_choices, decode_rates,
+};
+use cdr_core::html::{count_noun, rows_html, Cell};
 use cdr_core::model::{RateRow, ValueDescription};
 use cdr_core::rating::{quote_rates, rates_csv, sort_rates, RateColumn};
 use cdr_core::request::{
@@ -22,7 +25,7 @@ use crate::components::download::download_csv;
 use crate::components::rate_number::RateNumber;
 use crate::components::rate_search::{
     choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
-    table, text_field, Cell, Search, SelectField, SortHeaders, TextField,
+    table, text_field, Search, SelectField, SortHeaders, TextField,
 };
 use crate::settings::use_connection;
 
@@ -108,17 +111,27 @@ pub fn RatesPage() -> impl IntoView {
     // Every search in the URL (a submit, a link, back / forward) is checked, then fetched.
     Effect::new(move |_| {
         let u = url.get();
-        form.set(u.clone());
+        form.update(|f| {
+            // A bare /rates (back to the first visit) keeps the package already chosen.
+            let package = if u.package.is_empty() && u.client == f.client {
+                std::mem::take(&mut f.package)
+            } else {
+                u.package.clone()
+            };
+            *f = RatesUrl {
+                package,
+                ..u.clone()
+            };
+        });
         if u.package.is_empty() && u.query.is_empty() {
             errors.set(Vec::new());
             return;
         }
         let es = u.request().errors();
-        if es.is_empty() {
-            errors.set(es);
+        let ok = es.is_empty();
+        errors.set(es);
+        if ok {
             run(u);
-        } else {
-            errors.set(es);
         }
     });
 
@@ -171,11 +184,12 @@ pub fn RatesPage() -> impl IntoView {
         let client = form_client.get();
         async move {
             let list = if client.is_empty() {
-                e.call(&PackagesRequest { package: None }, decode_packages, None)
-                    .await?
-                    .into_iter()
-                    .map(|p| ValueDescription::new(p.package, p.name))
-                    .collect()
+                e.call(
+                    &PackagesRequest { package: None },
+                    decode_package_choices,
+                    None,
+                )
+                .await?
             } else {
                 e.call(
                     &ClientPackagesRequest { client },
@@ -269,32 +283,33 @@ pub fn RatesPage() -> impl IntoView {
                 ));
             }
             let caption = format!(
-                "Rates of package {}{client} matching “{}”: {} rates",
+                "Rates of package {}{client} matching “{}”: {}",
                 s.package,
                 s.query,
-                f.rates.len()
+                count_noun(f.rates.len(), "rate", "rates")
             );
-            let rows = order.with(|o| {
-                o.iter()
-                    .map(|&i| {
-                        let r = &f.rates[i];
-                        RateColumn::ALL
-                            .iter()
-                            .map(|c| match c {
+            // Only the body follows the sort, so the header clicked keeps the focus.
+            let body = Signal::derive(move || {
+                search.data.with(|d| {
+                    let Some(f) = d else { return String::new() };
+                    order.with(|o| {
+                        rows_html(o.iter().map(|&i| {
+                            let r = &f.rates[i];
+                            RateColumn::ALL.map(|c| match c {
                                 RateColumn::Destination => Cell::Head(c.cell(r)),
                                 RateColumn::Prefix => Cell::Text(c.cell(r)),
                                 _ => Cell::Num(c.cell(r)),
                             })
-                            .collect()
+                        }))
                     })
-                    .collect()
+                })
             });
             Some(view! {
                 <div class="toolbar">
                     <p class="counts">"Margin is the client rate minus the real rate, per minute."</p>
                     <button type="button" on:click=export>"Export CSV"</button>
                 </div>
-                {table(caption, &columns, rows, Some(headers))}
+                {table(caption, &columns, body, Some(headers))}
             }.into_any())
         })
     };

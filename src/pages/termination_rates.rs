@@ -5,6 +5,7 @@
 //! button restores them; every valid search in the URL fetches.
 
 use cdr_core::decode::{decode_routes, decode_termination_rates};
+use cdr_core::html::{count_noun, rows_html, Cell};
 use cdr_core::model::{TerminationRate, TerminationRates};
 use cdr_core::rating::{amount, compare_routes, quote_termination, RouteTerms};
 use cdr_core::request::{ApiRequest, RoutesRequest, TerminationRatesRequest, ValidationError};
@@ -17,7 +18,7 @@ use crate::api::Endpoint;
 use crate::components::rate_number::RateNumber;
 use crate::components::rate_search::{
     choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
-    table, text_field, Cell, Choices, Search, SelectField, TextField,
+    table, text_field, Choices, Search, SelectField, TextField,
 };
 use crate::settings::use_connection;
 
@@ -86,7 +87,7 @@ impl Found {
     }
 }
 
-/// The route's name: the answer's own, else the getRoutes list's, else its code.
+/// The route's name: the answer's own, else the getRoutes list's, else the contract's.
 fn route_name(answer: &TerminationRates, route: &str, routes: &Choices) -> String {
     answer
         .route
@@ -99,6 +100,12 @@ fn route_name(answer: &TerminationRates, route: &str, routes: &Choices) -> Strin
                 .find(|r| r.value == route)
                 .map(|r| r.description.clone()),
             _ => None,
+        })
+        .or_else(|| {
+            COMPARED
+                .iter()
+                .find(|(value, _)| *value == route)
+                .map(|(_, name)| (*name).to_owned())
         })
         .unwrap_or_else(|| format!("Route {route}"))
 }
@@ -184,7 +191,15 @@ pub fn TerminationRatesPage() -> impl IntoView {
     // Every search in the URL (a submit, a link, back / forward) is checked, then fetched.
     Effect::new(move |_| {
         let u = url.get();
-        form.set(u.clone());
+        form.update(|f| {
+            // A URL without a route (a comparison, or the first visit) keeps the one chosen.
+            let route = if u.route.is_empty() {
+                std::mem::take(&mut f.route)
+            } else {
+                u.route.clone()
+            };
+            *f = TerminationUrl { route, ..u.clone() };
+        });
         if u.route.is_empty() && u.query.is_empty() && !u.compare {
             errors.set(Vec::new());
             return;
@@ -236,24 +251,19 @@ pub fn TerminationRatesPage() -> impl IntoView {
     let fetched = Signal::derive(move || search.data.with(|d| d.as_ref().map_or(0, Found::len)));
     let has_rows = Signal::derive(move || fetched.get() > 0);
     let single_table = move |f: &Found| {
-        let rows = f
-            .first
-            .rates
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::Head(r.destination.clone()),
-                    Cell::Text(r.prefix.clone()),
-                    Cell::Num(format!("{} s", r.increment)),
-                    Cell::Num(amount(r.rate)),
-                ]
-            })
-            .collect();
+        let body = rows_html(f.first.rates.iter().map(|r| {
+            [
+                Cell::Head(r.destination.clone()),
+                Cell::Text(r.prefix.clone()),
+                Cell::Num(format!("{} s", r.increment)),
+                Cell::Num(amount(r.rate)),
+            ]
+        }));
         let caption = format!(
-            "Termination rates of route {} matching “{}”: {} rates",
+            "Termination rates of route {} matching “{}”: {}",
             f.first.name,
             f.searched.query,
-            f.first.rates.len()
+            count_noun(f.first.rates.len(), "rate", "rates")
         );
         table(
             caption,
@@ -263,7 +273,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
                 ("Increment", true),
                 ("Rate per minute", true),
             ],
-            rows,
+            Signal::stored(body),
             None,
         )
     };
@@ -278,21 +288,18 @@ pub fn TerminationRatesPage() -> impl IntoView {
             f.second.as_ref().map_or(&[][..], |s| &s.rates),
         );
         let caption = format!(
-            "{a} and {b} routes matching “{}”, joined by prefix: {} prefixes",
+            "{a} and {b} routes matching “{}”, joined by prefix: {}",
             f.searched.query,
-            joined.len()
+            count_noun(joined.len(), "prefix", "prefixes")
         );
-        let rows = joined
-            .into_iter()
-            .map(|r| {
-                let difference = r.difference().map_or_else(|| "—".to_owned(), amount);
-                let mut cells = vec![Cell::Head(r.destination), Cell::Text(r.prefix)];
-                cells.extend(terms_cells(r.left));
-                cells.extend(terms_cells(r.right));
-                cells.push(Cell::Num(difference));
-                cells
-            })
-            .collect();
+        let body = rows_html(joined.into_iter().map(|r| {
+            let difference = r.difference().map_or_else(|| "—".to_owned(), amount);
+            let mut cells = vec![Cell::Head(r.destination), Cell::Text(r.prefix)];
+            cells.extend(terms_cells(r.left));
+            cells.extend(terms_cells(r.right));
+            cells.push(Cell::Num(difference));
+            cells
+        }));
         let headers = [
             format!("{a} increment"),
             format!("{a} rate"),
@@ -302,7 +309,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
         ];
         let mut columns = vec![("Destination", false), ("Prefix", false)];
         columns.extend(headers.iter().map(|h| (h.as_str(), true)));
-        table(caption, &columns, rows, None)
+        table(caption, &columns, Signal::stored(body), None)
     };
 
     let results = move || {

@@ -551,6 +551,27 @@ pub fn decode_client_packages(
     )
 }
 
+/// getPackages read for a picker: each package as `{value: package, description: name}`.
+///
+/// The same decoder as [`decode_client_packages`] (both answers list `packages`), so that the
+/// browser carries one copy; [`decode_packages`] keeps every field.
+///
+/// ```
+/// use cdr_core::decode::decode_package_choices;
+/// let body = br#"{"status":"success","packages":[{"package":"92364","name":"Standard",
+///     "markup_fixed":"0.01","pulse":"60"},{"package":"92365","name":"Business Premium"}]}"#;
+/// let list = decode_package_choices(body, None).unwrap();
+/// assert_eq!((list[0].value.as_str(), list[0].description.as_str()), ("92364", "Standard"));
+/// assert_eq!(list.len(), 2);
+/// assert!(decode_package_choices(br#"{"status":"no_package"}"#, None).unwrap().is_empty());
+/// ```
+pub fn decode_package_choices(
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<Vec<ValueDescription>, DecodeError> {
+    decode_client_packages(body, content_type)
+}
+
 /// getClients: the reseller's clients, without their passwords.
 pub fn decode_clients(body: &[u8], content_type: Option<&str>) -> Result<Vec<Client>, DecodeError> {
     decode_with(ListSeed::<Client>::new("clients", 0), body, content_type)

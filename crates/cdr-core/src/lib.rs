@@ -53,6 +53,7 @@ pub mod display;
 pub mod export;
 pub mod fetch;
 pub mod grid;
+pub mod html;
 pub mod model;
 pub mod money;
 pub mod range;

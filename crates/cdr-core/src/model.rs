@@ -494,13 +494,16 @@ fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 ///
 /// Both are trimmed: the service pads them (getTerminationRates sends `"2 "` and
 /// `"Premium    \n\n"`), and padded values would not match a filter's options.
+///
+/// A getPackages row reads as one too (`package` as the value, `name` as the description),
+/// so that a package picker needs no decoder of its own in the browser bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ValueDescription {
     /// The value to send back in a filter, e.g. `100000_VoIP`.
-    #[serde(deserialize_with = "trimmed")]
+    #[serde(alias = "package", deserialize_with = "trimmed")]
     pub value: String,
     /// Text for people, e.g. `All Accounts`.
-    #[serde(default, deserialize_with = "trimmed")]
+    #[serde(default, alias = "name", deserialize_with = "trimmed")]
     pub description: String,
 }
 

@@ -897,7 +897,9 @@ mod tests {
     fn quotes_table() {
         let deck = deck();
         // (number, seconds, [(label, prefix, billed, cost)])
-        let cases: &[(&str, u32, &[(&str, &str, u32, &str)])] = &[
+        /// (label, prefix, billed seconds, cost)
+        type Line = (&'static str, &'static str, u32, &'static str);
+        let cases: &[(&str, u32, &[Line])] = &[
             // 27 s: the client is billed a whole minute (60 s), the reseller 30 s (6 s).
             (
                 "+1 (418) 555-0100",
@@ -1113,7 +1115,8 @@ mod tests {
             term("France - Mobile", "336", 6, "0.052"),
         ];
         let rows = compare_routes(&value, &premium);
-        let got: Vec<(&str, Option<String>, Option<String>, Option<String>)> = rows
+        type Joined<'a> = (&'a str, Option<String>, Option<String>, Option<String>);
+        let got: Vec<Joined> = rows
             .iter()
             .map(|r| {
                 (
