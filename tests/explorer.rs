@@ -15,41 +15,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
 
+mod common;
+use common::{container, until};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn container() -> HtmlElement {
-    let doc = document();
-    // The app's own stylesheet: the grid's scrolling box and row height come from it.
-    if doc.get_element_by_id("app-css").is_none() {
-        let style = doc.create_element("style").unwrap();
-        style.set_id("app-css");
-        style.set_text_content(Some(include_str!("../style/main.css")));
-        doc.head().unwrap().append_child(&style).unwrap();
-    }
-    let el = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-async fn until(what: &str, check: impl Fn() -> bool) {
-    for _ in 0..150 {
-        tick().await;
-        if check() {
-            return;
-        }
-        sleep(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 fn count(root: &HtmlElement, selector: &str) -> u32 {
     root.query_selector_all(selector).unwrap().length()

@@ -14,7 +14,7 @@ use cdr_core::decode::{
 use cdr_core::display;
 use cdr_core::export::cdr_csv;
 use cdr_core::fetch::FetchError;
-use cdr_core::model::{CdrRow, ValueDescription};
+use cdr_core::model::{CdrRow, Client};
 use cdr_core::request::{
     format_date, CallAccountsRequest, CallBillingRequest, CallTypesRequest, CdrFilter, CdrRequest,
     ClientsRequest, ResellerCdrRequest, Timezone, ValidationError,
@@ -34,8 +34,9 @@ use crate::api::Endpoint;
 use crate::components::charts::{CallsPerDayChart, CallsPerHourChart, CostBarsChart};
 use crate::components::download::download_csv;
 use crate::components::explain::ExplainCharge;
-use crate::components::filters::{CdrFilters, Options};
+use crate::components::filters::CdrFilters;
 use crate::components::grid::CdrGrid;
+use crate::components::rate_search::lookup;
 use crate::components::summary::SummaryBar;
 use crate::perf;
 use crate::settings::use_connection;
@@ -124,31 +125,6 @@ fn browser_today_and_tz() -> (chrono::NaiveDate, Timezone) {
     let tz =
         timezone_from_browser_offset(now.get_timezone_offset() as i32).unwrap_or(Timezone::UTC);
     (today, tz)
-}
-
-/// Loads a lookup list whenever the credentials (or `client`) change.
-fn lookup(
-    load: impl Fn(
-            Endpoint,
-        )
-            -> futures::future::LocalBoxFuture<'static, Result<Vec<ValueDescription>, FetchError>>
-        + 'static,
-) -> Signal<Options> {
-    let conn = use_connection();
-    let res = LocalResource::new(move || {
-        conn.base_url.track();
-        conn.username.track();
-        conn.password.track();
-        let endpoint = Endpoint::from_connection(&conn);
-        let fut = endpoint.map(&load);
-        async move {
-            match fut {
-                Some(f) => Some(f.await.map_err(|e| e.message())),
-                None => Some(Err("enter your API credentials in Settings".to_owned())),
-            }
-        }
-    });
-    Signal::derive(move || res.get().flatten())
 }
 
 /// The whole explorer for one scope.
@@ -388,18 +364,7 @@ pub fn CdrExplorer(
                 let list = e
                     .call(&ClientsRequest { client: None }, decode_clients, None)
                     .await?;
-                Ok(list
-                    .into_iter()
-                    .map(|c| {
-                        let name = format!("{} {}", c.firstname, c.lastname);
-                        let label = match (c.company.trim(), name.trim()) {
-                            ("", "") => c.client.clone(),
-                            ("", n) | (n, "") => format!("{n} ({})", c.client),
-                            (co, n) => format!("{co}, {n} ({})", c.client),
-                        };
-                        ValueDescription::new(c.client, label)
-                    })
-                    .collect())
+                Ok(list.iter().map(Client::choice).collect())
             })
         })
     } else {

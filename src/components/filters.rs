@@ -2,13 +2,12 @@
 //! and, for resellers, the client. Problems show beside their field and block the search.
 
 use cdr_core::export::utc_label;
-use cdr_core::model::ValueDescription;
 use cdr_core::request::{Timezone, ValidationError};
 use cdr_core::view::{timezone_choices, CdrViewState, Preset, Scope};
 use leptos::prelude::*;
 
 /// A select's options, or `None` while they load.
-pub type Options = Option<Result<Vec<ValueDescription>, String>>;
+pub type Options = crate::components::rate_search::Choices;
 
 /// The filter form. Edits stay in `form` until Search is pressed.
 #[component]

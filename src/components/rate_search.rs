@@ -1,4 +1,4 @@
-//! What the rate pages and the charge explanation share: lookup lists for their selects, a
+//! What the pages share: lookup lists for their selects (the CDR explorer's too), a
 //! cancellable search whose earlier answer stays on screen when a new one fails, labelled
 //! fields, plain tables, and the error and notice boxes.
 //!

@@ -8,7 +8,7 @@ use cdr_core::decode::{
     decode_client_packages, decode_clients, decode_package_choices, decode_rates,
 };
 use cdr_core::html::{count_noun, rows_html, Cell};
-use cdr_core::model::{RateRow, ValueDescription};
+use cdr_core::model::{Client, RateRow, ValueDescription};
 use cdr_core::rating::{quote_rates, rates_csv, sort_rates, RateColumn};
 use cdr_core::request::{
     ApiRequest, ClientPackagesRequest, ClientsRequest, PackagesRequest, RatesRequest,
@@ -166,18 +166,7 @@ pub fn RatesPage() -> impl IntoView {
         let list = e
             .call(&ClientsRequest { client: None }, decode_clients, None)
             .await?;
-        Ok(list
-            .into_iter()
-            .map(|c| {
-                let name = c.display_name();
-                let label = if name == c.client {
-                    name
-                } else {
-                    format!("{name} ({})", c.client)
-                };
-                ValueDescription::new(c.client, label)
-            })
-            .collect())
+        Ok(list.iter().map(Client::choice).collect())
     });
     let form_client = Memo::new(move |_| form.with(|f| f.client.clone()));
     let packages = lookup(move |e| {

@@ -654,6 +654,17 @@ impl Client {
             .unwrap_or(&self.client);
         label.to_owned()
     }
+
+    /// The client as a picker choice: its id, labelled with its name and id.
+    pub fn choice(&self) -> ValueDescription {
+        let name = self.display_name();
+        let label = if name == self.client {
+            name
+        } else {
+            format!("{name} ({})", self.client)
+        };
+        ValueDescription::new(self.client.clone(), label)
+    }
 }
 
 #[cfg(test)]
