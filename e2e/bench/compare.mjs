@@ -412,6 +412,24 @@ const header = [
 console.log(`\n${header}\n\n${table}`);
 if (failed) console.log(`\nStopped early: ${failed.message ?? failed}`);
 if (process.env.BENCH_RESULTS) {
-  fs.writeFileSync(process.env.BENCH_RESULTS, `# Side-by-side browser benchmark (issue 8)\n\n${header.split('\n').slice(1).map((l) => `${l}  `).join('\n')}\n\n${table}\n`);
+  const notes = [
+    'How each figure is taken (bench/compare.mjs):',
+    '',
+    '- Ours: the User Timing measures the app records (`cdr:decode` summed over the windows, `cdr:first-paint`,',
+    '  `cdr:sort`, `cdr:filter`); "start → next frame painted" runs from the start of the measure to a task queued',
+    '  from the first animation frame after it (rAF + setTimeout 0), the clock of `cdr:first-paint`.',
+    '- Peer decode: the same getCDR requests, byte for byte, fetched in a page (through a loopback pass-through to',
+    '  the simulator) with `fetch` + `arrayBuffer`, then `JSON.parse(new TextDecoder().decode(buf))` per window, summed.',
+    '- Peer grid: AG Grid Community (browser build, defaults, 10 columns, newest first, money columns compared as',
+    '  numbers) at the size of our grid; an empty grid is painted first, then `setGridOption(\'rowData\')`,',
+    '  `applyColumnState` (total, descending) and `setGridOption(\'quickFilterText\', \'inbound\')` are timed to the',
+    '  frame after paint ("compute" is the time until the call returns).',
+    '- Scroll: 5 s from top to bottom, one scrollTop step per animation frame; frame = time between frames.',
+    '- Memory: `performance.memory.usedJSHeapSize` (--enable-precise-memory-info) after a forced GC, each side in',
+    '  its own browser context; the wasm memory is the size of the module\'s WebAssembly.Memory, which never shrinks',
+    '  (a high-water mark, response bodies copied in included).',
+  ].join('\n');
+  fs.writeFileSync(process.env.BENCH_RESULTS,
+    `# ${header.split('\n')[0]}\n\n${header.split('\n').slice(1).map((l) => `${l}  `).join('\n')}\n\n${table}\n\n${notes}\n`);
 }
 process.exit(failed ? 1 : 0);
