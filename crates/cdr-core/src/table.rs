@@ -289,17 +289,21 @@ impl CdrTable {
         if needle.is_empty() {
             return (0..self.rows.len() as u32).collect();
         }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut out = Vec::new();
         let mut line = 0usize;
-        let mut last_taken = usize::MAX;
-        for at in memchr::memmem::find_iter(&self.haystack, needle.as_bytes()) {
+        let mut from = 0usize;
+        while let Some(found) = finder.find(&self.haystack[from..]) {
+            let at = from + found;
             // Matches come in ascending order, so the row only ever moves forward.
             while line + 1 < self.line_starts.len() && self.line_starts[line + 1] as usize <= at {
                 line += 1;
             }
-            if line != last_taken {
-                out.push(line as u32);
-                last_taken = line;
+            out.push(line as u32);
+            // One match is enough for a row: go on from the start of the next one.
+            match self.line_starts.get(line + 1) {
+                Some(&next) => from = next as usize,
+                None => break,
             }
         }
         out
@@ -361,14 +365,15 @@ impl CdrTable {
         if normalise_query(query).is_empty() {
             return sorted.to_vec();
         }
-        let mut keep = vec![false; self.rows.len()];
+        // A bit per row: an eighth of the memory of a `bool` each, so it stays in cache.
+        let mut keep = vec![0u64; self.rows.len().div_ceil(64)];
         for i in self.filter(query) {
-            keep[i as usize] = true;
+            keep[i as usize / 64] |= 1 << (i % 64);
         }
         sorted
             .iter()
             .copied()
-            .filter(|&i| keep[i as usize])
+            .filter(|&i| keep[i as usize / 64] & (1 << (i % 64)) != 0)
             .collect()
     }
 
