@@ -33,10 +33,12 @@ export default defineConfig({
       ],
     },
   },
+  // No per-minute request limit: the suite may send hundreds of requests a minute, and the
+  // limit has its own tests in the simulator's crate.
   webServer: {
     command:
       `../target/native/voipms-sim --port ${port} --dist ../dist ` +
-      `--data-dir ../target/e2e-data --calls 5000 --seed 7`,
+      `--data-dir ../target/e2e-data --calls 5000 --seed 7 --rate-limit 0`,
     url: `${baseURL}/`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -93,14 +93,14 @@ test('a rates search shows the simulator answer, sorts, survives back, and says 
       marginPercent(client, real),
     ];
   });
-  expect(await tableRows(table)).toEqual(want);
+  await expect.poll(() => tableRows(table)).toEqual(want);
 
   // Sorting by a header button: aria-sort says how, the rows follow.
   const header = table.getByRole('columnheader', { name: /^Real rate/ });
   await header.getByRole('button').click();
   await expect(header).toHaveAttribute('aria-sort', 'ascending');
   const byRate = [...want].sort((a, b) => Number(units(a[5].slice(1)) - units(b[5].slice(1))));
-  expect((await tableRows(table)).map((r) => r[5])).toEqual(byRate.map((r) => r[5]));
+  await expect.poll(async () => (await tableRows(table)).map((r) => r[5])).toEqual(byRate.map((r) => r[5]));
   await header.getByRole('button').click();
   await expect(header).toHaveAttribute('aria-sort', 'descending');
   await expect(table.getByRole('columnheader', { name: /^Destination/ })).not.toHaveAttribute('aria-sort');
@@ -198,7 +198,7 @@ test('termination rates of one route, then Value and Premium side by side, equal
   const premium = list(await api(request, { method: 'getTerminationRates', route: '2', query: 'Mexico' }), 'rates');
   expect(value.length).toBe(4);
   const single = page.getByRole('table', { name: /^Termination rates of route Value matching “Mexico”/ });
-  expect(await tableRows(single)).toEqual(
+  await expect.poll(() => tableRows(single)).toEqual(
     value.map((r) => [r.destination, r.prefix, `${r.increment} s`, amount(units(r.rate))]),
   );
 
@@ -219,7 +219,7 @@ test('termination rates of one route, then Value and Premium side by side, equal
       amount(units(p.rate) - units(v.rate)),
     ];
   });
-  expect(await tableRows(compared)).toEqual(want);
+  await expect.poll(() => tableRows(compared)).toEqual(want);
   await expect(compared.getByRole('columnheader', { name: 'Difference (Premium − Value)' })).toBeVisible();
 });
 
@@ -241,7 +241,7 @@ test('rate a number: the longest prefix, the increment rule, and inline errors',
     const { billed, cost } = charge(27, Number(inc), units(rate));
     return [label, quebec.destination, '1418', amount(units(rate)), `${inc} s`, `${billed} s`, amount(cost)];
   };
-  expect(await tableRows(quote)).toEqual([
+  await expect.poll(() => tableRows(quote)).toEqual([
     line('Client', quebec.client_increment, quebec.client_rate),
     line('Real', quebec.real_increment, quebec.real_rate),
   ]);
@@ -265,7 +265,9 @@ test('rate a number: the longest prefix, the increment rule, and inline errors',
   const city = mexico.find((r) => r.prefix === '5255');
   await number.fill('011 52 55 1234 5678');
   await length.fill('61');
-  const rows = await tableRows(page.getByRole('table', { name: 'Cost of a 61 s call' }));
+  const cost61 = page.getByRole('table', { name: 'Cost of a 61 s call' });
+  await expect(cost61.locator('tbody tr')).toHaveCount(2);
+  const rows = await tableRows(cost61);
   expect(rows[0].slice(0, 3)).toEqual(['Client', 'Mexico - Mexico City', '5255']);
   expect(rows[0][5]).toBe('120 s');
   expect(rows[0][6]).toBe(amount(charge(61, Number(city.client_increment), units(city.client_rate)).cost));
@@ -286,7 +288,7 @@ test('rate a number: the longest prefix, the increment rule, and inline errors',
   await page.getByLabel('Dialed number', { exact: true }).fill('+52 55 1234 5678');
   await page.getByLabel('Call length (seconds)', { exact: true }).fill('61');
   const { billed, cost } = charge(61, Number(mx.increment), units(mx.rate));
-  expect(await tableRows(page.getByRole('table', { name: 'Cost of a 61 s call' }))).toEqual([
+  await expect.poll(() => tableRows(page.getByRole('table', { name: 'Cost of a 61 s call' }))).toEqual([
     ['Value', 'Mexico - Mexico City', '5255', amount(units(mx.rate)), '60 s', `${billed} s`, amount(cost)],
   ]);
 });

@@ -26,8 +26,7 @@ use cdr_core::DecodeError;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use web_sys::AbortController;
 
 use crate::api::Endpoint;
@@ -40,6 +39,7 @@ use crate::components::rate_search::lookup;
 use crate::components::summary::SummaryBar;
 use crate::perf;
 use crate::settings::use_connection;
+use crate::url::use_set_query;
 
 /// Requests of one search in flight at once: enough to overlap latency, gentle on the API's
 /// per-minute limit.
@@ -135,9 +135,6 @@ pub fn CdrExplorer(
 ) -> impl IntoView {
     let conn = use_connection();
     let query = use_query_map();
-    let location = use_location();
-    // Stored so that the closures using it stay `Copy`, as view children need.
-    let navigate = StoredValue::new_local(use_navigate());
     let (today, browser_tz) = browser_today_and_tz();
 
     // --- URL state -------------------------------------------------------------------------
@@ -164,19 +161,9 @@ pub fn CdrExplorer(
         });
         form.set(s);
     });
+    let set_query = use_set_query();
     let set_url = move |s: &CdrViewState, replace: bool| {
-        let path = location.pathname.get_untracked();
-        let q = to_query_string(&s.to_query(scope));
-        navigate.with_value(|navigate| {
-            navigate(
-                &format!("{path}?{q}"),
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            )
-        });
+        set_query(&to_query_string(&s.to_query(scope)), replace);
     };
 
     // --- Rows and the fetch ----------------------------------------------------------------

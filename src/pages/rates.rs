@@ -17,8 +17,7 @@ use cdr_core::request::{
 use cdr_core::table::SortDir;
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::Endpoint;
 use crate::components::download::download_csv;
@@ -28,6 +27,7 @@ use crate::components::rate_search::{
     table, text_field, Search, SelectField, SortHeaders, TextField,
 };
 use crate::settings::use_connection;
+use crate::url::use_set_query;
 
 /// The search as the URL holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,8 +79,7 @@ fn file_part(text: &str) -> String {
 pub fn RatesPage() -> impl IntoView {
     let conn = use_connection();
     let params = use_query_map();
-    // Stored so that the closures using it stay `Copy`, as view children need.
-    let navigate = StoredValue::new_local(use_navigate());
+    let set_query = use_set_query();
 
     let url = Memo::new(move |_| {
         params.with(|q| RatesUrl {
@@ -148,15 +147,7 @@ pub fn RatesPage() -> impl IntoView {
             // Same URL: searching again refreshes.
             run(f);
         } else {
-            navigate.with_value(|nav| {
-                nav(
-                    &format!("/rates?{}", f.to_query()),
-                    NavigateOptions {
-                        scroll: false,
-                        ..Default::default()
-                    },
-                )
-            });
+            set_query(&f.to_query(), false);
         }
     };
     let retry = Callback::new(move |()| run(url.get_untracked()));

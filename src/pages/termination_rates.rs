@@ -11,8 +11,7 @@ use cdr_core::rating::{amount, compare_routes, quote_termination, RouteTerms};
 use cdr_core::request::{ApiRequest, RoutesRequest, TerminationRatesRequest, ValidationError};
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::Endpoint;
 use crate::components::rate_number::RateNumber;
@@ -21,6 +20,7 @@ use crate::components::rate_search::{
     table, text_field, Choices, Search, SelectField, TextField,
 };
 use crate::settings::use_connection;
+use crate::url::use_set_query;
 
 /// The routes compared, as the contract numbers them: `1` Value, `2` Premium.
 const COMPARED: [(&str, &str); 2] = [("1", "Value"), ("2", "Premium")];
@@ -129,7 +129,7 @@ fn terms_cells(t: Option<RouteTerms>) -> [Cell; 2] {
 pub fn TerminationRatesPage() -> impl IntoView {
     let conn = use_connection();
     let params = use_query_map();
-    let navigate = StoredValue::new_local(use_navigate());
+    let set_query = use_set_query();
 
     let url = Memo::new(move |_| {
         params.with(|q| TerminationUrl {
@@ -224,15 +224,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
         if f.to_query() == url.with_untracked(TerminationUrl::to_query) {
             run(f);
         } else {
-            navigate.with_value(|nav| {
-                nav(
-                    &format!("/termination-rates?{}", f.to_query()),
-                    NavigateOptions {
-                        scroll: false,
-                        ..Default::default()
-                    },
-                )
-            });
+            set_query(&f.to_query(), false);
         }
     };
     let retry = Callback::new(move |()| run(url.get_untracked()));
