@@ -96,6 +96,13 @@ fn gloo_error(e: gloo_net::Error) -> FetchError {
     FetchError::Network(e.to_string())
 }
 
+/// The message of a browser exception. Not `{e:?}`: `JsValue`'s `Debug` prints numbers,
+/// which would bring float printing into the bundle.
 fn js_error(e: wasm_bindgen::JsValue) -> FetchError {
-    FetchError::Network(format!("{e:?}"))
+    use wasm_bindgen::JsCast;
+    let text = match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => e.as_string().unwrap_or_else(|| "unknown error".to_owned()),
+    };
+    FetchError::Network(text)
 }

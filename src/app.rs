@@ -1,58 +1,58 @@
-//! The shell: header with navigation, the routed page, and the footer.
+//! The shell: header with navigation, the current page, and the footer.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::path;
 
 use crate::components::explorer::provide_explorer_cache;
 use crate::pages::{
     calls::CallsPage, not_found::NotFound, rates::RatesPage, reseller_calls::ResellerCallsPage,
     settings::SettingsPage, termination_rates::TerminationRatesPage,
 };
+use crate::router::{provide_location, use_location, Page, PAGES};
 use crate::settings::provide_connection;
 
-/// The whole app: provides the shared connection settings and routes between the pages.
+/// The whole app: provides the shared connection settings and the address bar, then draws the
+/// shell.
 #[component]
 pub fn App() -> impl IntoView {
     provide_connection();
     provide_explorer_cache();
-    view! {
-        <Router>
-            <Shell />
-        </Router>
-    }
+    provide_location();
+    view! { <Shell /> }
 }
 
-/// Header, main content and footer; split from [`App`] so tests can mount it inside their own
-/// router.
+/// Header, main content and footer, under a [`provide_location`] of the caller's.
 #[component]
 pub fn Shell() -> impl IntoView {
+    let page = use_location().page();
+    // The tab title names the page, so history and tab lists tell pages apart.
+    Effect::new(move |_| document().set_title(&format!("{} · cdr-portal", page.get().title())));
+    let links = PAGES
+        .iter()
+        .map(|&(p, href, title)| {
+            let current = move || (page.get() == p).then_some("page");
+            view! { <li><a href=href aria-current=current>{title}</a></li> }
+        })
+        .collect_view();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <a class="brand" href="/">"cdr-portal"</a>
             <nav aria-label="Main">
-                <ul>
-                    <li><A href="/calls">"Calls"</A></li>
-                    <li><A href="/reseller-calls">"Reseller calls"</A></li>
-                    <li><A href="/rates">"Rates"</A></li>
-                    <li><A href="/termination-rates">"Termination rates"</A></li>
-                    <li><A href="/settings">"Settings"</A></li>
-                </ul>
+                <ul>{links}</ul>
             </nav>
         </header>
         <main id="main" tabindex="-1">
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/calls" /> } />
-                <Route path=path!("/calls") view=CallsPage />
-                <Route path=path!("/reseller-calls") view=ResellerCallsPage />
-                <Route path=path!("/rates") view=RatesPage />
-                <Route path=path!("/termination-rates") view=TerminationRatesPage />
-                <Route path=path!("/settings") view=SettingsPage />
-            </Routes>
+            {move || match page.get() {
+                Page::Calls => view! { <CallsPage /> }.into_any(),
+                Page::ResellerCalls => view! { <ResellerCallsPage /> }.into_any(),
+                Page::Rates => view! { <RatesPage /> }.into_any(),
+                Page::TerminationRates => view! { <TerminationRatesPage /> }.into_any(),
+                Page::Settings => view! { <SettingsPage /> }.into_any(),
+                Page::NotFound => view! { <NotFound /> }.into_any(),
+            }}
         </main>
         <footer class="site-footer">
-            <span>"cdr-portal " {format!("v{}", crate::VERSION)}</span>
+            <span>"cdr-portal v" {crate::VERSION}</span>
         </footer>
     }
 }

@@ -9,8 +9,8 @@ pub mod app;
 pub mod components;
 pub mod pages;
 pub mod perf;
+pub mod router;
 pub mod settings;
-pub mod url;
 
 /// The version shown in the footer, from Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

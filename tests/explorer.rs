@@ -6,11 +6,11 @@ use cdr_core::table::{CdrTable, Column, Sort};
 use cdr_core::view::Scope;
 use cdr_portal::components::explorer::CdrExplorer;
 use cdr_portal::components::grid::CdrGrid;
+use cdr_portal::router::provide_location;
 use cdr_portal::settings::provide_connection;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -74,7 +74,8 @@ async fn invalid_filters_are_shown_inline_and_block_the_search() {
     let root = container();
     let _app = mount_to(root.clone(), || {
         provide_connection();
-        view! { <Router><CdrExplorer scope=Scope::Own /></Router> }
+        provide_location();
+        view! { <CdrExplorer scope=Scope::Own /> }
     });
     until("the form", || {
         root.query_selector("#disp-answered").unwrap().is_some()

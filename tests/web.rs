@@ -70,7 +70,50 @@ async fn navigation_reaches_every_page_and_marks_the_current_one() {
         })
         .await;
         assert_eq!(a.get_attribute("aria-current").as_deref(), Some("page"));
+        assert_eq!(document().title(), format!("{heading} · cdr-portal"));
     }
+
+    // Back and Forward step through the pages the clicks visited, without a reload.
+    let history = window().history().unwrap();
+    history.back().unwrap();
+    until("Back to Settings", || {
+        text_of(&root, "main h1").as_deref() == Some("Settings")
+    })
+    .await;
+    assert_eq!(window().location().pathname().unwrap(), "/settings");
+    history.forward().unwrap();
+    until("Forward to Calls", || {
+        text_of(&root, "main h1").as_deref() == Some("Calls")
+    })
+    .await;
+
+    // A link to a place on the page is left to the browser: the page stays.
+    find::<HtmlElement>(&root, ".skip-link").click();
+    tick().await;
+    assert_eq!(window().location().pathname().unwrap(), "/calls");
+    assert_eq!(text_of(&root, "main h1").as_deref(), Some("Calls"));
+
+    // An address no page answers shows the not-found page and a way back.
+    history
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/nowhere"))
+        .unwrap();
+    history
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/calls"))
+        .unwrap();
+    history.back().unwrap();
+    until("the not-found page", || {
+        text_of(&root, "main h1").as_deref() == Some("Page not found")
+    })
+    .await;
+    assert!(root
+        .query_selector("nav a[aria-current]")
+        .unwrap()
+        .is_none());
+    find::<HtmlElement>(&root, "main a").click();
+    until("Calls again", || {
+        text_of(&root, "main h1").as_deref() == Some("Calls")
+    })
+    .await;
     root.remove();
 }
 

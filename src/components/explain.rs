@@ -9,13 +9,13 @@ use cdr_core::model::{CdrRow, RateRow, ValueDescription};
 use cdr_core::rating::{amount, explain_charge, rate_lookup_query};
 use cdr_core::request::{ClientPackagesRequest, PackagesRequest, RatesRequest};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
 use crate::api::Endpoint;
 use crate::components::rate_search::{
     choices_note, lookup, search_error, select_field, Choices, Search, SelectField,
 };
+use crate::router::use_location;
 use crate::settings::use_connection;
 
 /// The rates fetched for one lookup: the query and package they answer.
@@ -28,7 +28,7 @@ pub fn ExplainCharge(
     row: RwSignal<Option<CdrRow>>,
 ) -> impl IntoView {
     let conn = use_connection();
-    let params = use_query_map();
+    let params = use_location().query();
     let query = Memo::new(move |_| row.with(|r| r.as_ref().and_then(rate_lookup_query)));
     // Whose packages to offer: `None` until a row needs a lookup (the Calls page should not
     // ask for packages before), then the reseller client of a getResellerCDR row (those come

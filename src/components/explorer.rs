@@ -7,6 +7,7 @@
 use cdr_core::analytics::{
     calls_per_day, calls_per_hour, cost_per_account, top_destinations_by_cost, Summary,
 };
+use cdr_core::chart::{self, Svg};
 use cdr_core::decode::{
     decode_accounts, decode_call_billing, decode_call_types, decode_cdr, decode_clients,
     decode_reseller_cdr,
@@ -26,11 +27,10 @@ use cdr_core::DecodeError;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use web_sys::AbortController;
 
 use crate::api::Endpoint;
-use crate::components::charts::{CallsPerDayChart, CallsPerHourChart, CostBarsChart};
+use crate::components::charts::Chart;
 use crate::components::download::download_csv;
 use crate::components::explain::ExplainCharge;
 use crate::components::filters::CdrFilters;
@@ -38,8 +38,8 @@ use crate::components::grid::CdrGrid;
 use crate::components::rate_search::lookup;
 use crate::components::summary::SummaryBar;
 use crate::perf;
+use crate::router::{use_location, use_set_query};
 use crate::settings::use_connection;
-use crate::url::use_set_query;
 
 /// Requests of one search in flight at once: enough to overlap latency, gentle on the API's
 /// per-minute limit.
@@ -92,6 +92,9 @@ pub fn provide_explorer_cache() {
     });
 }
 
+const TOP_DEST: &str = "Top 10 destinations by cost";
+const PER_ACCOUNT: &str = "Cost per account";
+
 fn decode_cdr_timed(body: &[u8], ct: Option<&str>) -> Result<Vec<CdrRow>, DecodeError> {
     perf::measure("cdr:decode", || decode_cdr(body, ct))
 }
@@ -100,16 +103,16 @@ fn decode_reseller_cdr_timed(body: &[u8], ct: Option<&str>) -> Result<Vec<CdrRow
     perf::measure("cdr:decode", || decode_reseller_cdr(body, ct))
 }
 
-/// A chart's series over the rows shown, recomputed when `epoch` moves (not when the rows do).
-fn chart_memo<T: PartialEq + Send + Sync + 'static>(
+/// A chart of the rows shown, redrawn when `epoch` moves (not when the rows do).
+fn chart_memo(
     epoch: RwSignal<u64>,
     table: RwSignal<CdrTable>,
     shown: Memo<Vec<u32>>,
-    series: fn(&[CdrRow], &[u32]) -> T,
-) -> Memo<T> {
+    draw: fn(&[CdrRow], &[u32]) -> Svg,
+) -> Memo<Svg> {
     Memo::new(move |_| {
         epoch.track();
-        table.with_untracked(|t| shown.with_untracked(|v| series(t.rows(), v)))
+        table.with_untracked(|t| shown.with_untracked(|v| draw(t.rows(), v)))
     })
 }
 
@@ -134,7 +137,7 @@ pub fn CdrExplorer(
     scope: Scope,
 ) -> impl IntoView {
     let conn = use_connection();
-    let query = use_query_map();
+    let query = use_location().query();
     let (today, browser_tz) = browser_today_and_tz();
 
     // --- URL state -------------------------------------------------------------------------
@@ -153,7 +156,7 @@ pub fn CdrExplorer(
     Effect::new(move |_| {
         let s = state.get();
         // A first visit (no query yet) is not a mistake to point out; a link's values are.
-        let from_link = query.with(|q| !q.to_query_string().is_empty());
+        let from_link = query.with(|q| !q.is_empty());
         errors.set(if from_link {
             s.validate(scope).err().unwrap_or_default()
         } else {
@@ -380,12 +383,18 @@ pub fn CdrExplorer(
         shown.track();
         perf::after_next_paint(move || charts_epoch.update(|e| *e += 1));
     });
-    let per_day = chart_memo(charts_epoch, table, shown, calls_per_day);
-    let per_hour = chart_memo(charts_epoch, table, shown, calls_per_hour);
-    let top_dest = chart_memo(charts_epoch, table, shown, |r, v| {
-        top_destinations_by_cost(r, v, 10)
+    let per_day = chart_memo(charts_epoch, table, shown, |r, v| {
+        chart::calls_per_day(&calls_per_day(r, v))
     });
-    let per_account = chart_memo(charts_epoch, table, shown, cost_per_account);
+    let per_hour = chart_memo(charts_epoch, table, shown, |r, v| {
+        chart::calls_per_hour(&calls_per_hour(r, v))
+    });
+    let top_dest = chart_memo(charts_epoch, table, shown, |r, v| {
+        chart::cost_bars(TOP_DEST, &top_destinations_by_cost(r, v, 10))
+    });
+    let per_account = chart_memo(charts_epoch, table, shown, |r, v| {
+        chart::cost_bars(PER_ACCOUNT, &cost_per_account(r, v))
+    });
 
     let on_sort = Callback::new({
         move |c: Column| {
@@ -424,9 +433,10 @@ pub fn CdrExplorer(
             let mut next = state.get_untracked();
             if on && !next.columns.contains(&c) {
                 // Keep the default order whatever the order of clicks.
-                next.columns.push(c);
-                next.columns
-                    .sort_by_key(|x| Column::ALL.iter().position(|y| y == x));
+                next.columns = Column::ALL
+                    .into_iter()
+                    .filter(|x| *x == c || next.columns.contains(x))
+                    .collect();
             } else if !on && next.columns.len() > 1 {
                 next.columns.retain(|x| *x != c);
             }
@@ -546,12 +556,11 @@ pub fn CdrExplorer(
                 </Show>
                 <ExplainCharge row=explained />
                 <section class="charts" aria-label="Charts of the calls shown">
-                    <CallsPerDayChart days=per_day />
-                    <CallsPerHourChart hours=per_hour />
-                    <CostBarsChart title="Top 10 destinations by cost" groups=top_dest
+                    <Chart caption="Calls per day" svg=per_day legend=true />
+                    <Chart caption="Calls per hour of day" svg=per_hour />
+                    <Chart caption=TOP_DEST svg=top_dest
                         empty="No call in this view cost anything." />
-                    <CostBarsChart title="Cost per account" groups=per_account
-                        empty="No calls." />
+                    <Chart caption=PER_ACCOUNT svg=per_account empty="No calls." />
                 </section>
             </Show>
         </Show>

@@ -4,6 +4,7 @@
 //! past the browser's height limit. The ARIA grid pattern gives screen readers the row and
 //! column counts, and the grid takes the keyboard: arrows, Page Up / Down, Home / End.
 
+use cdr_core::display;
 use cdr_core::grid::GridGeometry;
 use cdr_core::table::{CdrTable, Column, Sort, SortDir};
 use leptos::ev;
@@ -213,9 +214,9 @@ pub fn CdrGrid(
                 }
             >
                 <div role="presentation" class="grid-spacer"
-                    style:height=move || format!("{}px", window.get().spacer_px)>
+                    style:height=move || format!("{}px", display::one_decimal(window.get().spacer_px))>
                     <div role="presentation" class="grid-block"
-                        style:transform=move || format!("translateY({}px)", window.get().top_px)>
+                        style:transform=move || format!("translateY({}px)", display::one_decimal(window.get().top_px))>
                         <For each=slots key=|slot| *slot let(slot)>
                             <div role="row" class="grid-row"
                                 id=move || format!("{id}-r{}", pos_of(slot))

@@ -26,7 +26,7 @@ pub fn SummaryBar(
                 {item("Calls", s(|s| display::count(s.calls())))}
                 {item("Answered", s(|s| display::count(s.dispositions.answered)))}
                 {item("ASR", s(|s| display::percent(s.asr())))}
-                {item("Minutes", s(|s| format!("{:.1}", s.minutes())))}
+                {item("Minutes", s(|s| display::one_decimal(s.minutes())))}
                 {item("ACD", s(|s| display::duration(s.acd_seconds())))}
                 {item("Cost", s(|s| display::money(s.cost)))}
                 {item("No answer", s(|s| display::count(s.dispositions.no_answer)))}

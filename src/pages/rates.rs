@@ -17,7 +17,6 @@ use cdr_core::request::{
 use cdr_core::table::SortDir;
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::Endpoint;
 use crate::components::download::download_csv;
@@ -26,8 +25,8 @@ use crate::components::rate_search::{
     choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
     table, text_field, Search, SelectField, SortHeaders, TextField,
 };
+use crate::router::{use_location, use_set_query};
 use crate::settings::use_connection;
-use crate::url::use_set_query;
 
 /// The search as the URL holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -78,7 +77,7 @@ fn file_part(text: &str) -> String {
 #[component]
 pub fn RatesPage() -> impl IntoView {
     let conn = use_connection();
-    let params = use_query_map();
+    let params = use_location().query();
     let set_query = use_set_query();
 
     let url = Memo::new(move |_| {

@@ -11,7 +11,6 @@ use cdr_core::rating::{amount, compare_routes, quote_termination, RouteTerms};
 use cdr_core::request::{ApiRequest, RoutesRequest, TerminationRatesRequest, ValidationError};
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::Endpoint;
 use crate::components::rate_number::RateNumber;
@@ -19,8 +18,8 @@ use crate::components::rate_search::{
     choices_note, empty_result, field_message, lookup, search_error, search_status, select_field,
     table, text_field, Choices, Search, SelectField, TextField,
 };
+use crate::router::{use_location, use_set_query};
 use crate::settings::use_connection;
-use crate::url::use_set_query;
 
 /// The routes compared, as the contract numbers them: `1` Value, `2` Premium.
 const COMPARED: [(&str, &str); 2] = [("1", "Value"), ("2", "Premium")];
@@ -128,7 +127,7 @@ fn terms_cells(t: Option<RouteTerms>) -> [Cell; 2] {
 #[component]
 pub fn TerminationRatesPage() -> impl IntoView {
     let conn = use_connection();
-    let params = use_query_map();
+    let params = use_location().query();
     let set_query = use_set_query();
 
     let url = Memo::new(move |_| {

@@ -165,7 +165,7 @@ fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> V
         g.0 = g.0.saturating_add(r.total.units());
         g.1 += 1;
     }
-    let mut out: Vec<CostGroup> = groups
+    let out: Vec<CostGroup> = groups
         .into_iter()
         .map(|(k, (units, calls))| CostGroup {
             key: k.to_owned(),
@@ -174,8 +174,11 @@ fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> V
         })
         .collect();
     // Highest cost first; the key breaks ties so the order never depends on hashing.
-    out.sort_by(|a, b| b.cost.cmp(&a.cost).then_with(|| a.key.cmp(&b.key)));
-    out
+    let order = crate::table::order_by(out.len(), &|a, b| {
+        let (a, b) = (&out[a], &out[b]);
+        b.cost.cmp(&a.cost).then_with(|| a.key.cmp(&b.key))
+    });
+    order.into_iter().map(|i| out[i].clone()).collect()
 }
 
 /// The `n` destinations that cost most, highest first; destinations that cost nothing are

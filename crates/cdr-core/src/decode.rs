@@ -4,18 +4,18 @@
 //! came when it is not JSON) and returns the method's payload, an empty payload for the
 //! "nothing found" statuses, or a [`DecodeError`].
 //!
-//! Bodies go straight from bytes into the row structs: no `serde_json::Value` tree, because a
-//! 92-day getCDR answer can hold hundreds of thousands of rows. The decode does not track
-//! JSON paths; only when it fails is the text scanned up to the error's position to name
-//! where, so the common case pays nothing for good error messages.
+//! Bodies go straight from bytes into the row structs through the crate's own JSON pull
+//! parser: no tree of values, because a 92-day getCDR answer can hold hundreds of thousands
+//! of rows, and no serde_json, whose code and float tables weigh on the browser bundle.
+//! Strings without escapes are borrowed from the body until a field keeps them, numbers and
+//! amounts are read from their digits, unknown fields are skipped. The decode does not
+//! track JSON paths either: a shape error collects its path on its way out, so the common
+//! case pays nothing for good error messages.
 
-use std::fmt;
-use std::marker::PhantomData;
+use std::borrow::Cow;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-
-use crate::de as tol;
+use crate::de::{self, one_or_many, Row};
+use crate::json::{render_path, Fail, Parser, Res};
 use crate::model::{
     CdrRow, Client, Package, RateRow, TerminationRate, TerminationRates, ValueDescription,
 };
@@ -97,169 +97,6 @@ fn preview(body: &[u8]) -> String {
         .collect()
 }
 
-/// What every answer has: a status, and the method's payload when it succeeded.
-struct Envelope<P> {
-    status: Option<String>,
-    payload: P,
-}
-
-/// Reads the envelope of a list answer (`{"status": …, "<key>": [rows]}`) with a capacity
-/// guess, so that a million-row Vec is allocated once instead of doubled twenty times.
-struct ListSeed<T> {
-    key: &'static str,
-    capacity: usize,
-    rows: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for ListSeed<T> {
-    fn clone(&self) -> Self {
-        ListSeed {
-            key: self.key,
-            capacity: self.capacity,
-            rows: PhantomData,
-        }
-    }
-}
-
-impl<T> ListSeed<T> {
-    fn new(key: &'static str, capacity: usize) -> Self {
-        ListSeed {
-            key,
-            capacity,
-            rows: PhantomData,
-        }
-    }
-}
-
-/// Which key of an envelope was read; compared borrowed, no allocation per key.
-enum Key {
-    Status,
-    Payload,
-    Other,
-}
-
-struct KeySeed(&'static str);
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
-
-impl Visitor<'_> for KeySeed {
-    type Value = Key;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        Ok(if v == "status" {
-            Key::Status
-        } else if v == self.0 {
-            Key::Payload
-        } else {
-            Key::Other
-        })
-    }
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
-    type Value = Envelope<Vec<T>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ListSeed<T> {
-    type Value = Envelope<Vec<T>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an API answer object with a status")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut status = None;
-        let mut payload = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed(self.key))? {
-            match key {
-                Key::Status => status = map.next_value::<tol::Tol<Option<String>>>()?.0,
-                Key::Payload => {
-                    payload =
-                        map.next_value_seed(tol::OneOrManySeed::<T>::with_capacity(self.capacity))?
-                }
-                Key::Other => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Envelope { status, payload })
-    }
-}
-
-/// Seed for an envelope whose shape is a plain derived struct.
-struct DerivedSeed<E>(PhantomData<fn() -> E>);
-
-impl<E> Clone for DerivedSeed<E> {
-    fn clone(&self) -> Self {
-        DerivedSeed(PhantomData)
-    }
-}
-
-/// A derived envelope struct that knows its status and payload.
-trait IntoEnvelope {
-    type Payload;
-    fn into_envelope(self) -> Envelope<Self::Payload>;
-}
-
-impl<'de, E> DeserializeSeed<'de> for DerivedSeed<E>
-where
-    E: Deserialize<'de> + IntoEnvelope,
-{
-    type Value = Envelope<E::Payload>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        E::deserialize(d).map(IntoEnvelope::into_envelope)
-    }
-}
-
-#[derive(Deserialize)]
-struct TerminationEnvelope {
-    #[serde(default, deserialize_with = "tol::opt_string")]
-    status: Option<String>,
-    #[serde(default, deserialize_with = "tol::first_of_one_or_many")]
-    route: Option<ValueDescription>,
-    #[serde(default, deserialize_with = "tol::one_or_many")]
-    rates: Vec<TerminationRate>,
-}
-
-impl IntoEnvelope for TerminationEnvelope {
-    type Payload = TerminationRates;
-    fn into_envelope(self) -> Envelope<TerminationRates> {
-        let e = self;
-        Envelope {
-            status: e.status,
-            payload: TerminationRates {
-                route: e.route,
-                rates: e.rates,
-            },
-        }
-    }
-}
-
-/// Only the status, everything else skipped: the fallback when the payload did not fit.
-#[derive(Deserialize)]
-struct StatusOnly {
-    #[serde(default, deserialize_with = "tol::opt_string")]
-    status: Option<String>,
-}
-
-impl IntoEnvelope for StatusOnly {
-    type Payload = ();
-    fn into_envelope(self) -> Envelope<()> {
-        Envelope {
-            status: self.status,
-            payload: (),
-        }
-    }
-}
-
 fn outcome<P: Default>(
     status: Option<&str>,
     payload: impl FnOnce() -> P,
@@ -281,177 +118,98 @@ fn outcome<P: Default>(
     }
 }
 
-/// Runs `seed` over the whole body, checking that nothing follows the JSON value.
-fn parse<S, P>(seed: S, text: &str) -> serde_json::Result<Envelope<P>>
-where
-    S: for<'de> DeserializeSeed<'de, Value = Envelope<P>>,
-{
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = seed.deserialize(&mut de)?;
-    de.end().map(|()| value)
+/// Reads an answer object: its `status`, and through `payload` the keys of the method's
+/// payload (`payload` says whether it took the key); everything else is skipped. Then
+/// checks that nothing follows the object.
+fn envelope<'a>(
+    p: &mut Parser<'a>,
+    mut payload: impl FnMut(&mut Parser<'a>, &str) -> Res<bool>,
+) -> Res<Option<String>> {
+    let mut status = None;
+    p.object("an API answer object with a status", |p, key| {
+        if key == "status" {
+            status = de::opt_string(p)?;
+        } else if !payload(p, key)? {
+            p.skip()?;
+        }
+        Ok(())
+    })?;
+    p.finish()?;
+    Ok(status)
 }
 
-fn decode_with<S, P>(seed: S, body: &[u8], content_type: Option<&str>) -> Result<P, DecodeError>
-where
-    S: Clone + for<'de> DeserializeSeed<'de, Value = Envelope<P>>,
-    P: Default,
-{
+/// Reads a whole answer: its status and its payload.
+type ReadAnswer<'r, P> = dyn Fn(&mut Parser<'_>) -> Res<(Option<String>, P)> + 'r;
+
+/// Decodes a body with `read`.
+///
+/// `dyn`, so that the browser bundle holds the body of this once per payload type rather
+/// than once per method.
+fn decode_with<P: Default>(
+    body: &[u8],
+    content_type: Option<&str>,
+    read: &ReadAnswer<'_, P>,
+) -> Result<P, DecodeError> {
     // PHP scripts sometimes emit a UTF-8 byte order mark before the JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    // Validating UTF-8 once for the whole body (vectorised) and then parsing as `str` is
-    // faster than letting a slice reader validate every string; and one reader type means
-    // one copy of every row decoder in the browser bundle. A body that is not UTF-8 is
-    // read with replacement characters rather than refused.
-    let text = String::from_utf8_lossy(body);
-    match parse(seed, &text) {
-        Ok(Envelope { status, payload }) => outcome(status.as_deref(), || payload),
-        Err(err) if err.is_syntax() || err.is_eof() => Err(DecodeError::NotJson {
+    // Validating UTF-8 once for the whole body lets the parser slice strings out of it
+    // without checking each. `from_utf8` first: it runs through ASCII a word at a time,
+    // where the lossy conversion goes byte by byte. A body that is not UTF-8 is read with
+    // replacement characters rather than refused.
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(body),
+    };
+    match read(&mut Parser::new(&text)) {
+        Ok((status, payload)) => outcome(status.as_deref(), || payload),
+        Err(Fail::Syntax) => Err(DecodeError::NotJson {
             content_type: content_type.map(str::to_owned),
             first_bytes: preview(body),
         }),
-        Err(err) => {
+        Err(Fail::Shape(shape)) => {
             // An error status with an odd payload beside it is still that error status.
-            let status_only = DerivedSeed::<StatusOnly>(PhantomData);
-            if let Ok(Envelope {
-                status: Some(code), ..
-            }) = parse(status_only, &text)
-            {
+            if let Ok(Some(code)) = envelope(&mut Parser::new(&text), |_, _| Ok(false)) {
                 if code.trim() != "success" {
                     return outcome(Some(&code), P::default);
                 }
             }
             Err(DecodeError::Shape {
-                path: json_path_at(&text, error_offset(&text, &err)),
-                message: strip_position(&err.to_string()),
+                path: render_path(&shape.path),
+                message: shape.message,
             })
         }
     }
 }
 
-/// The byte offset of a serde_json error: its line and column (columns count bytes).
-fn error_offset(text: &str, err: &serde_json::Error) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(err.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (line_start + err.column()).min(text.len())
+/// Decodes an answer whose payload is the list under `key`, reserving `capacity` rows.
+fn decode_list<T: Row>(
+    key: &str,
+    capacity: usize,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<Vec<T>, DecodeError> {
+    decode_with(body, content_type, &|p| {
+        let mut rows = Vec::new();
+        let status = envelope(p, |p, k| {
+            let mine = k == key;
+            if mine {
+                rows = one_or_many(p, capacity)?;
+            }
+            Ok(mine)
+        })?;
+        Ok((status, rows))
+    })
 }
 
-/// serde_json appends " at line L column C"; the path says where, in terms people read.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
-/// The JSON path (`cdr[3].seconds`, `.` for the whole body) of the value that ends at
-/// `offset`, found by scanning the text up to there.
-///
-/// This takes the place of decoding a second time with a path-tracking deserializer, which
-/// would put another copy of every row decoder in the browser bundle.
-fn json_path_at(text: &str, offset: usize) -> String {
-    enum Frame {
-        Object { key: Option<String>, want_key: bool },
-        Array { index: usize },
-    }
-    fn render(stack: &[Frame]) -> String {
-        let mut out = String::new();
-        for frame in stack {
-            match frame {
-                Frame::Object {
-                    key: Some(k),
-                    want_key: false,
-                } => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Frame::Object { .. } => {}
-                Frame::Array { index } => {
-                    out.push('[');
-                    out.push_str(&index.to_string());
-                    out.push(']');
-                }
-            }
-        }
-        out
-    }
-    let bytes = &text.as_bytes()[..offset.min(text.len())];
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut closed = String::new();
-    let mut last = 0u8;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if let Some(Frame::Object {
-                    key,
-                    want_key: true,
-                }) = stack.last_mut()
-                {
-                    *key = Some(text[start..i.min(bytes.len())].to_owned());
-                }
-            }
-            b'{' => stack.push(Frame::Object {
-                key: None,
-                want_key: true,
-            }),
-            b'[' => stack.push(Frame::Array { index: 0 }),
-            b'}' | b']' => {
-                stack.pop();
-                closed = render(&stack);
-            }
-            b':' => {
-                if let Some(Frame::Object { want_key, .. }) = stack.last_mut() {
-                    *want_key = false;
-                }
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
-                Some(Frame::Object { want_key, .. }) => *want_key = true,
-                None => {}
-            },
-            _ => {}
-        }
-        if !b.is_ascii_whitespace() {
-            last = b;
-        }
-        i += 1;
-    }
-    let path = if matches!(last, b'}' | b']') {
-        closed
-    } else {
-        render(&stack)
-    };
-    if path.is_empty() {
-        ".".to_owned()
-    } else {
-        path
-    }
-}
-
-/// A guess at the row count of a CDR body: rows run 250–350 bytes, so this reserves
-/// little more than needed and avoids the copies of a growing Vec.
+/// A guess at the row count of a CDR body (rows run 250–350 bytes); its first rows then
+/// tell the reader how many to reserve.
 fn cdr_capacity(body: &[u8]) -> usize {
     body.len() / 300
 }
 
 /// getCDR: the call rows (getResellerCDR too: its rows just lack `rate`).
 pub fn decode_cdr(body: &[u8], content_type: Option<&str>) -> Result<Vec<CdrRow>, DecodeError> {
-    decode_with(
-        ListSeed::<CdrRow>::new("cdr", cdr_capacity(body)),
-        body,
-        content_type,
-    )
+    decode_list::<CdrRow>("cdr", cdr_capacity(body), body, content_type)
 }
 
 /// getResellerCDR: the same rows as getCDR, with `rate` as `None`.
@@ -459,16 +217,12 @@ pub fn decode_reseller_cdr(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<CdrRow>, DecodeError> {
-    decode_with(
-        ListSeed::<CdrRow>::new("cdr", cdr_capacity(body)),
-        body,
-        content_type,
-    )
+    decode_list::<CdrRow>("cdr", cdr_capacity(body), body, content_type)
 }
 
 /// getRates: the package's rates that match the search.
 pub fn decode_rates(body: &[u8], content_type: Option<&str>) -> Result<Vec<RateRow>, DecodeError> {
-    decode_with(ListSeed::<RateRow>::new("rates", 0), body, content_type)
+    decode_list::<RateRow>("rates", 0, body, content_type)
 }
 
 /// getTerminationRates: the route (a list of one or an object) and its rates.
@@ -476,11 +230,20 @@ pub fn decode_termination_rates(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<TerminationRates, DecodeError> {
-    decode_with(
-        DerivedSeed::<TerminationEnvelope>(PhantomData),
-        body,
-        content_type,
-    )
+    decode_with(body, content_type, &|p| {
+        let mut answer = TerminationRates::default();
+        let status = envelope(p, |p, key| {
+            match key {
+                // Documented as a list of one, seen as a bare object: both read, the first
+                // kept.
+                "route" => answer.route = one_or_many::<ValueDescription>(p, 1)?.into_iter().next(),
+                "rates" => answer.rates = one_or_many::<TerminationRate>(p, 0)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok((status, answer))
+    })
 }
 
 /// getCallAccounts: `accounts`, the first usually `all`.
@@ -488,11 +251,7 @@ pub fn decode_accounts(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<ValueDescription>, DecodeError> {
-    decode_with(
-        ListSeed::<ValueDescription>::new("accounts", 0),
-        body,
-        content_type,
-    )
+    decode_list::<ValueDescription>("accounts", 0, body, content_type)
 }
 
 /// getCallBilling: `call_billing` (`all`, `free`, `billed`).
@@ -500,11 +259,7 @@ pub fn decode_call_billing(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<ValueDescription>, DecodeError> {
-    decode_with(
-        ListSeed::<ValueDescription>::new("call_billing", 0),
-        body,
-        content_type,
-    )
+    decode_list::<ValueDescription>("call_billing", 0, body, content_type)
 }
 
 /// getCallTypes: `call_types` (`all`, `outgoing`, `incoming`, one per DID).
@@ -512,11 +267,7 @@ pub fn decode_call_types(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<ValueDescription>, DecodeError> {
-    decode_with(
-        ListSeed::<ValueDescription>::new("call_types", 0),
-        body,
-        content_type,
-    )
+    decode_list::<ValueDescription>("call_types", 0, body, content_type)
 }
 
 /// getRoutes: `routes` (`1` Value, `2` Premium).
@@ -524,11 +275,7 @@ pub fn decode_routes(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<ValueDescription>, DecodeError> {
-    decode_with(
-        ListSeed::<ValueDescription>::new("routes", 0),
-        body,
-        content_type,
-    )
+    decode_list::<ValueDescription>("routes", 0, body, content_type)
 }
 
 /// getPackages: the reseller's packages.
@@ -536,7 +283,7 @@ pub fn decode_packages(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<Package>, DecodeError> {
-    decode_with(ListSeed::<Package>::new("packages", 0), body, content_type)
+    decode_list::<Package>("packages", 0, body, content_type)
 }
 
 /// getClientPackages: `packages` as `{value, description}` pairs.
@@ -544,11 +291,7 @@ pub fn decode_client_packages(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Vec<ValueDescription>, DecodeError> {
-    decode_with(
-        ListSeed::<ValueDescription>::new("packages", 0),
-        body,
-        content_type,
-    )
+    decode_list::<ValueDescription>("packages", 0, body, content_type)
 }
 
 /// getPackages read for a picker: each package as `{value: package, description: name}`.
@@ -574,7 +317,7 @@ pub fn decode_package_choices(
 
 /// getClients: the reseller's clients, without their passwords.
 pub fn decode_clients(body: &[u8], content_type: Option<&str>) -> Result<Vec<Client>, DecodeError> {
-    decode_with(ListSeed::<Client>::new("clients", 0), body, content_type)
+    decode_list::<Client>("clients", 0, body, content_type)
 }
 
 /// The value list of any lookup method that answers with `{value, description}` pairs.
@@ -601,5 +344,7 @@ pub fn decode_value_list(
 ///
 /// For callers that need no payload, and for telling an error answer apart cheaply.
 pub fn decode_status(body: &[u8], content_type: Option<&str>) -> Result<(), DecodeError> {
-    decode_with(DerivedSeed::<StatusOnly>(PhantomData), body, content_type)
+    decode_with(body, content_type, &|p| {
+        Ok((envelope(p, |_, _| Ok(false))?, ()))
+    })
 }

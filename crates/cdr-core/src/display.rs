@@ -15,9 +15,33 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// Appends `v` rounded to a tenth: `12.3`, and `12` or `12.0` as `whole_too` asks.
+///
+/// Integer arithmetic instead of `{:.1}`: printing floats would add some 20 KB of tables
+/// and algorithms to the browser bundle for a digit after the point.
+pub fn push_tenths(v: f64, whole_too: bool, out: &mut String) {
+    let tenths = (v * 10.0).round() as i64;
+    if tenths < 0 {
+        out.push('-');
+    }
+    let abs = tenths.unsigned_abs();
+    out.push_str(&(abs / 10).to_string());
+    if whole_too || !abs.is_multiple_of(10) {
+        out.push('.');
+        out.push(char::from(b'0' + (abs % 10) as u8));
+    }
+}
+
+/// `v` with one decimal: `12.0`, `0.4`.
+pub fn one_decimal(v: f64) -> String {
+    let mut out = String::new();
+    push_tenths(v, true, &mut out);
+    out
+}
+
 /// A ratio 0..=1 as a percentage with one decimal, `—` when there is none.
 pub fn percent(ratio: Option<f64>) -> String {
-    ratio.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0))
+    ratio.map_or_else(|| "—".to_owned(), |r| one_decimal(r * 100.0) + "%")
 }
 
 /// Seconds as `1h 02m 03s`, `2m 05s` or `7s`, `—` when there is none.
@@ -55,6 +79,11 @@ mod tests {
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(percent(Some(0.4285714)), "42.9%");
         assert_eq!(percent(None), "—");
+        assert_eq!(percent(Some(1.0)), "100.0%");
+        assert_eq!(percent(Some(0.0)), "0.0%");
+        assert_eq!(one_decimal(12.0), "12.0");
+        assert_eq!(one_decimal(0.05), "0.1");
+        assert_eq!(one_decimal(1234.56), "1234.6");
         assert_eq!(duration(Some(7.4)), "7s");
         assert_eq!(duration(Some(125.0)), "2m 05s");
         assert_eq!(duration(Some(3723.0)), "1h 02m 03s");

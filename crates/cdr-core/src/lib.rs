@@ -2,7 +2,9 @@
 //! or a server.
 //!
 //! It is compiled to wasm32 for the portal and natively for the API simulator, so it only
-//! depends on serde, serde_json, chrono (without time zones) and thiserror.
+//! depends on serde (to serialize, for the simulator), chrono (without time zones),
+//! thiserror and memchr. Answers are read by a JSON parser of its own, and CSV is written
+//! by a few lines of its own.
 //!
 //! - [`request`]: typed requests that validate with the service's own rules;
 //! - [`wire`]: credentials and the fields as they are sent;
@@ -47,13 +49,15 @@
 
 pub mod analytics;
 pub mod billing;
-pub mod de;
+pub mod chart;
+mod de;
 pub mod decode;
 pub mod display;
 pub mod export;
 pub mod fetch;
 pub mod grid;
 pub mod html;
+mod json;
 pub mod model;
 pub mod money;
 pub mod range;

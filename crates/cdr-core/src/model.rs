@@ -1,17 +1,15 @@
 //! The rows the API answers with, as typed values.
 //!
-//! Deserialization is tolerant (see [`crate::de`]); serialization writes the API's own form
-//! (every scalar a JSON string, money with 8 decimals) so that the simulator can answer with
-//! these same types.
+//! Reading them from JSON is tolerant of the API's quirks (see [`crate::decode`]);
+//! serialization writes the API's own form (every scalar a JSON string, money with 8
+//! decimals) so that the simulator can answer with these same types.
 
 use std::fmt;
 
 use chrono::{NaiveDateTime, Timelike};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::de::{self as tol, Tol, TolerantScalar};
 use crate::money::Money;
 
 /// How a call ended.
@@ -83,50 +81,6 @@ impl fmt::Display for Disposition {
     }
 }
 
-impl TolerantScalar for Disposition {
-    fn deserialize_tolerant<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Disposition;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a call disposition such as ANSWERED")
-            }
-            // Borrowed: the four known names then cost no allocation.
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Disposition, E> {
-                Ok(Disposition::from_wire(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Disposition, E> {
-                Ok(Disposition::Other(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Disposition, E> {
-                Ok(Disposition::Other(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Disposition, E> {
-                Ok(Disposition::Other(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Disposition, E> {
-                Ok(Disposition::Other(if v { "1" } else { "" }.to_owned()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Disposition, E> {
-                Ok(Disposition::Other(String::new()))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Disposition, E> {
-                self.visit_unit()
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Disposition, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Disposition {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Disposition::deserialize_tolerant(d)
-    }
-}
-
 impl Serialize for Disposition {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -179,13 +133,8 @@ pub fn format_hms(seconds: u32) -> String {
 
 /// Reads `HH:MM:SS` (or `MM:SS`, or plain seconds) into seconds.
 pub fn parse_hms(text: &str) -> Option<u32> {
-    // Fast path for the API's fixed `HH:MM:SS`, read once per CDR row.
-    if let [h1, h2, b':', m1, m2, b':', s1, s2] = *text.as_bytes() {
-        let digits = [h1, h2, m1, m2, s1, s2];
-        if digits.iter().all(u8::is_ascii_digit) {
-            let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
-            return Some(n(h1, h2) * 3600 + n(m1, m2) * 60 + n(s1, s2));
-        }
+    if let Some(seconds) = parse_hms_fixed(text.as_bytes()) {
+        return Some(seconds);
     }
     let mut total: u32 = 0;
     let mut parts = 0;
@@ -197,6 +146,25 @@ pub fn parse_hms(text: &str) -> Option<u32> {
         total = total.checked_mul(60)?.checked_add(part.parse().ok()?)?;
     }
     Some(total)
+}
+
+/// The API's fixed `HH:MM:SS`, read once per CDR row: the fast path of [`parse_hms`].
+#[inline(always)]
+pub(crate) fn parse_hms_fixed(text: &[u8]) -> Option<u32> {
+    let [h1, h2, b':', m1, m2, b':', s1, s2] = *text else {
+        return None;
+    };
+    if !(h1.is_ascii_digit()
+        && h2.is_ascii_digit()
+        && m1.is_ascii_digit()
+        && m2.is_ascii_digit()
+        && s1.is_ascii_digit()
+        && s2.is_ascii_digit())
+    {
+        return None;
+    }
+    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+    Some(n(h1, h2) * 3600 + n(m1, m2) * 60 + n(s1, s2))
 }
 
 impl CdrRow {
@@ -289,207 +257,6 @@ pub(crate) fn ser_display<T: fmt::Display, S: Serializer>(v: &T, s: S) -> Result
     s.collect_str(v)
 }
 
-enum CdrField {
-    Date,
-    Callerid,
-    Destination,
-    Description,
-    Account,
-    Disposition,
-    Duration,
-    Seconds,
-    Rate,
-    Total,
-    Uniqueid,
-    DestinationType,
-    CallLogs,
-    Ip,
-    Useragent,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for CdrField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = CdrField;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a CDR field name")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CdrField, E> {
-                Ok(match v {
-                    "date" => CdrField::Date,
-                    "callerid" => CdrField::Callerid,
-                    "destination" => CdrField::Destination,
-                    "description" => CdrField::Description,
-                    "account" => CdrField::Account,
-                    "disposition" => CdrField::Disposition,
-                    "duration" => CdrField::Duration,
-                    "seconds" => CdrField::Seconds,
-                    "rate" => CdrField::Rate,
-                    "total" => CdrField::Total,
-                    "uniqueid" => CdrField::Uniqueid,
-                    "destination_type" => CdrField::DestinationType,
-                    "call_logs" => CdrField::CallLogs,
-                    "ip" => CdrField::Ip,
-                    "useragent" => CdrField::Useragent,
-                    _ => CdrField::Other,
-                })
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
-
-/// `duration` is only needed when `seconds` is missing, so a bad one must not fail the
-/// row: this reads it without error and without allocating.
-struct LenientHms(Option<u32>);
-
-impl<'de> Deserialize<'de> for LenientHms {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientHms;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a duration as HH:MM:SS")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientHms, E> {
-                Ok(LenientHms(parse_hms(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientHms, E> {
-                Ok(LenientHms(u32::try_from(v).ok()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientHms, E> {
-                Ok(LenientHms(u32::try_from(v).ok()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LenientHms, E> {
-                Ok(LenientHms(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LenientHms, E> {
-                Ok(LenientHms(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<LenientHms, E> {
-                Ok(LenientHms(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<LenientHms, E> {
-                Ok(LenientHms(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LenientHms, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for CdrRow {
-    /// Hand-written rather than derived: `seconds` falls back on `duration`, and a
-    /// million rows go faster without `Option` wrappers for every field.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = CdrRow;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a CDR row object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CdrRow, A::Error> {
-                let mut date: Option<NaiveDateTime> = None;
-                let mut seen_date = false;
-                let mut callerid = String::new();
-                let mut destination = String::new();
-                let mut description = String::new();
-                let mut account = String::new();
-                let mut disposition = Disposition::Other(String::new());
-                let mut duration: Option<u32> = None;
-                let mut seconds: Option<u32> = None;
-                let mut seen_seconds = false;
-                let mut rate = None;
-                let mut total = Money::ZERO;
-                let mut uniqueid = String::new();
-                let mut destination_type = None;
-                let mut call_logs = None;
-                let mut ip = None;
-                let mut useragent = None;
-                while let Some(key) = map.next_key::<CdrField>()? {
-                    match key {
-                        CdrField::Date => {
-                            date = map.next_value::<Tol<Option<NaiveDateTime>>>()?.0;
-                            seen_date = true;
-                        }
-                        CdrField::Callerid => callerid = map.next_value::<Tol<String>>()?.0,
-                        CdrField::Destination => destination = map.next_value::<Tol<String>>()?.0,
-                        CdrField::Description => description = map.next_value::<Tol<String>>()?.0,
-                        CdrField::Account => account = map.next_value::<Tol<String>>()?.0,
-                        CdrField::Disposition => {
-                            disposition = map.next_value::<Tol<Disposition>>()?.0
-                        }
-                        CdrField::Duration => duration = map.next_value::<LenientHms>()?.0,
-                        CdrField::Seconds => {
-                            seconds = map.next_value::<Tol<Option<u32>>>()?.0;
-                            seen_seconds = true;
-                        }
-                        CdrField::Rate => rate = map.next_value::<Tol<Option<Money>>>()?.0,
-                        CdrField::Total => total = map.next_value::<Tol<Money>>()?.0,
-                        CdrField::Uniqueid => uniqueid = map.next_value::<Tol<String>>()?.0,
-                        CdrField::DestinationType => {
-                            destination_type = map.next_value::<Tol<Option<String>>>()?.0
-                        }
-                        CdrField::CallLogs => {
-                            call_logs = map.next_value::<Tol<Option<String>>>()?.0
-                        }
-                        CdrField::Ip => ip = map.next_value::<Tol<Option<String>>>()?.0,
-                        CdrField::Useragent => {
-                            useragent = map.next_value::<Tol<Option<String>>>()?.0
-                        }
-                        CdrField::Other => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                if !seen_date {
-                    return Err(de::Error::missing_field("date"));
-                }
-                let seconds = match (seconds, duration) {
-                    (Some(s), _) => s,
-                    (None, Some(d)) => d,
-                    // A placeholder `seconds` with no usable duration: a 0 s call.
-                    (None, None) if seen_seconds => 0,
-                    (None, None) => return Err(de::Error::missing_field("seconds")),
-                };
-                Ok(CdrRow {
-                    date: date.unwrap_or_default(),
-                    callerid,
-                    destination,
-                    description,
-                    account,
-                    disposition,
-                    seconds,
-                    rate,
-                    total,
-                    uniqueid,
-                    destination_type,
-                    call_logs,
-                    ip,
-                    useragent,
-                })
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// Trims what the service pads values with (`"2 "`, `"Premium    \n\n"`).
-fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    tol::string(d).map(|s| {
-        let t = s.trim();
-        if t.len() == s.len() {
-            s
-        } else {
-            t.to_owned()
-        }
-    })
-}
-
 /// A `{value, description}` pair of the lookup methods (accounts, call types, routes…).
 ///
 /// Both are trimmed: the service pads them (getTerminationRates sends `"2 "` and
@@ -497,13 +264,11 @@ fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 ///
 /// A getPackages row reads as one too (`package` as the value, `name` as the description),
 /// so that a package picker needs no decoder of its own in the browser bundle.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ValueDescription {
     /// The value to send back in a filter, e.g. `100000_VoIP`.
-    #[serde(alias = "package", deserialize_with = "trimmed")]
     pub value: String,
     /// Text for people, e.g. `All Accounts`.
-    #[serde(default, alias = "name", deserialize_with = "trimmed")]
     pub description: String,
 }
 
@@ -518,42 +283,35 @@ impl ValueDescription {
 }
 
 /// One rate of getRates: what the client pays and what the reseller pays.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RateRow {
     /// E.g. `Canada - 418 Quebec City`.
-    #[serde(deserialize_with = "tol::string")]
     pub destination: String,
     /// Dialling prefix, e.g. `1418`.
-    #[serde(deserialize_with = "tol::string")]
     pub prefix: String,
     /// Billing increment charged to the client, in seconds.
-    #[serde(default, deserialize_with = "tol::u32", serialize_with = "ser_display")]
+    #[serde(serialize_with = "ser_display")]
     pub client_increment: u32,
     /// Per-minute rate charged to the client.
-    #[serde(default, deserialize_with = "tol::money")]
     pub client_rate: Money,
     /// Billing increment the reseller pays, in seconds.
-    #[serde(default, deserialize_with = "tol::u32", serialize_with = "ser_display")]
+    #[serde(serialize_with = "ser_display")]
     pub real_increment: u32,
     /// Per-minute rate the reseller pays.
-    #[serde(default, deserialize_with = "tol::money")]
     pub real_rate: Money,
 }
 
 /// One rate of getTerminationRates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TerminationRate {
     /// E.g. `Canada - 204 Manitoba`.
-    #[serde(deserialize_with = "tol::string")]
     pub destination: String,
     /// Dialling prefix, e.g. `1204`.
-    #[serde(deserialize_with = "tol::string")]
     pub prefix: String,
     /// Billing increment in seconds.
-    #[serde(default, deserialize_with = "tol::u32", serialize_with = "ser_display")]
+    #[serde(serialize_with = "ser_display")]
     pub increment: u32,
     /// Per-minute rate.
-    #[serde(default, deserialize_with = "tol::money")]
     pub rate: Money,
 }
 
@@ -568,37 +326,29 @@ pub struct TerminationRates {
 }
 
 /// A reseller package of getPackages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Package {
     /// Package id, e.g. `92364`.
-    #[serde(deserialize_with = "tol::string")]
     pub package: String,
     /// Package name.
-    #[serde(default, deserialize_with = "tol::string")]
     pub name: String,
     /// Fixed markup per minute.
-    #[serde(default, deserialize_with = "tol::money")]
     pub markup_fixed: Money,
     /// Percentage markup, kept exact in the same fixed point as money (`10` is 10 %).
-    #[serde(default, deserialize_with = "tol::money")]
     pub markup_percentage: Money,
     /// Billing increment in seconds.
-    #[serde(default, deserialize_with = "tol::u32", serialize_with = "ser_display")]
+    #[serde(serialize_with = "ser_display")]
     pub pulse: u32,
     /// Route used for international calls (a getRoutes value).
-    #[serde(default, deserialize_with = "tol::string")]
     pub international_route: String,
     /// Route used for calls to Canada (a getRoutes value).
-    #[serde(default, deserialize_with = "tol::string")]
     pub canada_route: String,
     /// Monthly fee.
-    #[serde(default, deserialize_with = "tol::money")]
     pub monthly_fee: Money,
     /// One-time setup fee.
-    #[serde(default, deserialize_with = "tol::money")]
     pub setup_fee: Money,
     /// Free minutes included each month.
-    #[serde(default, deserialize_with = "tol::u32", serialize_with = "ser_display")]
+    #[serde(serialize_with = "ser_display")]
     pub free_minutes: u32,
 }
 
@@ -606,40 +356,29 @@ pub struct Package {
 ///
 /// The service also sends the client's password; this type has no field for it, so it is
 /// dropped while decoding and can never be shown, logged or serialized.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Client {
     /// Client id, e.g. `561115`.
-    #[serde(deserialize_with = "tol::string")]
     pub client: String,
     /// Client e-mail.
-    #[serde(default, deserialize_with = "tol::string")]
     pub email: String,
     /// Company name.
-    #[serde(default, deserialize_with = "tol::string")]
     pub company: String,
     /// First name.
-    #[serde(default, deserialize_with = "tol::string")]
     pub firstname: String,
     /// Last name.
-    #[serde(default, deserialize_with = "tol::string")]
     pub lastname: String,
     /// Street address.
-    #[serde(default, deserialize_with = "tol::string")]
     pub address: String,
     /// City.
-    #[serde(default, deserialize_with = "tol::string")]
     pub city: String,
     /// State or province.
-    #[serde(default, deserialize_with = "tol::string")]
     pub state: String,
     /// Country code.
-    #[serde(default, deserialize_with = "tol::string")]
     pub country: String,
     /// Postal code.
-    #[serde(default, deserialize_with = "tol::string")]
     pub zip: String,
     /// Phone number.
-    #[serde(default, deserialize_with = "tol::string")]
     pub phone_number: String,
 }
 

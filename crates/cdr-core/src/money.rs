@@ -86,51 +86,70 @@ impl Money {
         }
     }
 
-    /// The hot path of decoding: no allocation.
+    /// The hot path of decoding: no allocation, one pass, no closures (which opt-level "z"
+    /// would leave as calls).
     pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<Money, Bad> {
-        let (negative, digits) = match bytes.first().ok_or(Bad::Invalid)? {
-            b'-' => (true, &bytes[1..]),
-            b'+' => (false, &bytes[1..]),
-            _ => (false, bytes),
+        let (negative, digits) = match bytes.first() {
+            Some(b'-') => (true, &bytes[1..]),
+            Some(b'+') => (false, &bytes[1..]),
+            Some(_) => (false, bytes),
+            None => return Err(Bad::Invalid),
         };
-        let (int_part, frac_part) = match digits.iter().position(|&b| b == b'.') {
-            Some(dot) => (&digits[..dot], &digits[dot + 1..]),
-            None => (digits, &digits[digits.len()..]),
-        };
-        if int_part.is_empty() && frac_part.is_empty() {
+        // Bounds compared before multiplying, rather than `checked_mul`: wasm has no
+        // multiply that reports overflow, so that is a call to a 128-bit multiplication.
+        const MAX_WHOLE: i64 = i64::MAX / UNITS_PER_DOLLAR;
+        let mut i = 0;
+        let mut whole: i64 = 0;
+        while i < digits.len() && digits[i].is_ascii_digit() {
+            let digit = i64::from(digits[i] - b'0');
+            // Only an overflow of i64 itself stops the scan; an amount merely too large is
+            // refused below, once the text is known to be a number (`"999999999999x"` is
+            // invalid, not too large).
+            if whole > MAX_WHOLE && whole > (i64::MAX - digit) / 10 {
+                return Err(Bad::Overflow);
+            }
+            whole = whole * 10 + digit;
+            i += 1;
+        }
+        let int_digits = i;
+        let mut frac: i64 = 0;
+        let mut frac_digits = 0;
+        let mut round_up = false;
+        if i < digits.len() && digits[i] == b'.' {
+            i += 1;
+            while i < digits.len() && digits[i].is_ascii_digit() {
+                if frac_digits < DECIMALS {
+                    frac = frac * 10 + i64::from(digits[i] - b'0');
+                } else if frac_digits == DECIMALS {
+                    round_up = digits[i] >= b'5';
+                }
+                frac_digits += 1;
+                i += 1;
+            }
+        }
+        if i != digits.len() || (int_digits == 0 && frac_digits == 0) {
             return Err(Bad::Invalid);
         }
-        let mut whole: i64 = 0;
-        for &b in int_part {
-            if !b.is_ascii_digit() {
-                return Err(Bad::Invalid);
-            }
-            whole = whole
-                .checked_mul(10)
-                .and_then(|w| w.checked_add(i64::from(b - b'0')))
-                .ok_or(Bad::Overflow)?;
+        // A table, not a loop: a range loop stays calls at opt-level "z".
+        const SCALE: [i64; DECIMALS + 1] = [
+            100_000_000,
+            10_000_000,
+            1_000_000,
+            100_000,
+            10_000,
+            1_000,
+            100,
+            10,
+            1,
+        ];
+        frac *= SCALE[frac_digits.min(DECIMALS)];
+        if whole > MAX_WHOLE {
+            return Err(Bad::Overflow);
         }
-        let mut frac: i64 = 0;
-        let mut round_up = false;
-        for (i, &b) in frac_part.iter().enumerate() {
-            if !b.is_ascii_digit() {
-                return Err(Bad::Invalid);
-            }
-            if i < DECIMALS {
-                frac = frac * 10 + i64::from(b - b'0');
-            } else if i == DECIMALS {
-                round_up = b >= b'5';
-            }
+        match (whole * UNITS_PER_DOLLAR).checked_add(frac + i64::from(round_up)) {
+            Some(u) => Ok(Money(if negative { -u } else { u })),
+            None => Err(Bad::Overflow),
         }
-        for _ in frac_part.len()..DECIMALS {
-            frac *= 10;
-        }
-        let units = whole
-            .checked_mul(UNITS_PER_DOLLAR)
-            .and_then(|u| u.checked_add(frac))
-            .and_then(|u| u.checked_add(i64::from(round_up)))
-            .ok_or(Bad::Overflow)?;
-        Ok(Money(if negative { -units } else { units }))
     }
 
     /// Converts a JSON number that arrived as `f64`.
@@ -230,13 +249,6 @@ impl Serialize for Money {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Money {
-    /// Tolerant like the API: a string, a number, a bool, or null/`""` for zero.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        crate::de::money(deserializer)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +283,28 @@ mod tests {
         }
         assert!(matches!(
             Money::parse("999999999999999999999"),
+            Err(MoneyError::Overflow(_))
+        ));
+        assert!(matches!(
+            Money::parse("92233720369"),
+            Err(MoneyError::Overflow(_))
+        ));
+        assert_eq!(
+            Money::parse("92233720368.54775807").map(Money::units),
+            Ok(i64::MAX)
+        );
+        assert!(matches!(
+            Money::parse("92233720368.54775808"),
+            Err(MoneyError::Overflow(_))
+        ));
+        // Text that is no number is invalid however large its digits, unless they
+        // overflowed before the bad character was reached.
+        assert!(matches!(
+            Money::parse("999999999999x"),
+            Err(MoneyError::Invalid(_))
+        ));
+        assert!(matches!(
+            Money::parse("99999999999999999999x"),
             Err(MoneyError::Overflow(_))
         ));
     }

@@ -420,15 +420,13 @@ impl RateColumn {
 /// The order in which to show `rates` sorted by `column`: positions into `rates`. Stable, so
 /// rows that compare equal keep the API's order whichever the direction.
 pub fn sort_rates(rates: &[RateRow], column: RateColumn, dir: SortDir) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..rates.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::table::order_by(rates.len(), &|a, b| {
         let o = column.compare(&rates[a], &rates[b]);
         match dir {
             SortDir::Asc => o,
             SortDir::Desc => o.reverse(),
         }
-    });
-    order
+    })
 }
 
 /// The CSV of the rates shown, in `order`: exact amounts with 8 decimals, increments in

@@ -93,15 +93,18 @@ impl Preset {
 /// browser's own offset) if it is none of those.
 pub fn timezone_choices(also: Option<Timezone>) -> Vec<Timezone> {
     let fractional = [-950, -350, 350, 450, 550, 575, 650, 875, 950, 1050, 1275];
-    let mut all: Vec<Timezone> = (-12..=13)
+    let all: Vec<Timezone> = (-12..=13)
         .map(|h| h * 100)
         .chain(fractional)
         .filter_map(Timezone::from_hundredths)
         .chain(also)
         .collect();
-    all.sort();
-    all.dedup();
-    all
+    let mut sorted: Vec<Timezone> = crate::table::order_by(all.len(), &|a, b| all[a].cmp(&all[b]))
+        .into_iter()
+        .map(|i| all[i])
+        .collect();
+    sorted.dedup();
+    sorted
 }
 
 /// The timezone of a browser whose `Date.getTimezoneOffset()` is `minutes` (minutes *west*

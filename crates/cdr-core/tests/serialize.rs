@@ -84,11 +84,13 @@ fn every_scalar_is_a_string() {
         })
         .unwrap(),
     );
-    let package: cdr_core::model::Package = serde_json::from_value(json!({
-        "package": 1, "pulse": 6, "free_minutes": 10, "monthly_fee": 1.5
-    }))
+    let packages = cdr_core::decode::decode_packages(
+        br#"{"status":"success","packages":{"package":1,"pulse":6,"free_minutes":10,"monthly_fee":1.5}}"#,
+        None,
+    )
     .unwrap();
-    check(&serde_json::to_value(package).unwrap());
+    assert_eq!(packages[0].monthly_fee, Money::parse("1.5").unwrap());
+    check(&serde_json::to_value(&packages[0]).unwrap());
 }
 
 #[test]
