@@ -31,6 +31,11 @@ trunk build --release
 
 step "bundle report"
 scripts/bundle-report.sh
+# The gate itself must bite: a ceiling of one byte fails.
+if BUNDLE_CEILING_BYTES=1 scripts/bundle-report.sh >/dev/null 2>&1; then
+  echo "the bundle gate passed a bundle over its ceiling" >&2
+  exit 1
+fi
 
 step "simulator build"
 cargo build --profile native -p voipms-sim
