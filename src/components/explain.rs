@@ -5,8 +5,9 @@
 //! `cdr_core::rating::explain_charge` do the reasoning; this component only fetches and shows.
 
 use cdr_core::decode::{decode_client_packages, decode_package_choices, decode_rates};
+use cdr_core::html::{list_html, terms_html};
 use cdr_core::model::{CdrRow, RateRow, ValueDescription};
-use cdr_core::rating::{amount, explain_charge, rate_lookup_query};
+use cdr_core::rating::{explain_charge, rate_lookup_query};
 use cdr_core::request::{ClientPackagesRequest, PackagesRequest, RatesRequest};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -153,33 +154,14 @@ pub fn ExplainCharge(
         })
     });
 
+    // Figures and sentences that change together: strings, not a compiled node each.
     let facts = move || {
         explanation.get().map(|e| {
-            let fact = |term: &'static str, value: String| {
-                view! {
-                    <div class="kpi">
-                        <dt>{term}</dt>
-                        <dd>{value}</dd>
-                    </div>
-                }
-            };
-            let or_dash = |m: Option<cdr_core::Money>| m.map_or_else(|| "—".to_owned(), amount);
-            let flagged = e.flagged;
             view! {
-                <dl class="kpis explain-facts">
-                    {fact("Seconds", format!("{} s", e.seconds))}
-                    {fact("Increment", format!("{} s", e.increment))}
-                    {fact("Billed seconds", format!("{} s", e.billed_seconds))}
-                    {fact("Rate per minute", e.rate.map_or_else(|| "not sent".to_owned(), amount))}
-                    {fact("Recomputed total", or_dash(e.recomputed))}
-                    {fact("Total from the API", amount(e.api_total))}
-                    {fact("Difference", or_dash(e.difference))}
-                </dl>
-                <ul class="explain-notes">
-                    {e.notes().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-                </ul>
-                <p class="verdict" class:flagged=flagged role="status">
-                    {flagged.then_some("Check this call: ")}
+                <dl class="kpis explain-facts" inner_html=terms_html(&e.facts())></dl>
+                <ul class="explain-notes" inner_html=list_html(&e.notes())></ul>
+                <p class="verdict" class:flagged=e.flagged role="status">
+                    {e.flagged.then_some("Check this call: ")}
                     {e.verdict()}
                 </p>
             }

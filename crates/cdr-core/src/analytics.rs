@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Timelike};
 
+use crate::display;
 use crate::model::{CdrRow, Disposition};
 use crate::money::Money;
 
@@ -104,6 +105,22 @@ impl Summary {
     /// Minutes of all calls, to one decimal as people read them.
     pub fn minutes(&self) -> f64 {
         self.seconds as f64 / 60.0
+    }
+
+    /// The figures shown above the grid, each with its label, in reading order.
+    pub fn terms(&self) -> Vec<(&'static str, String)> {
+        let d = &self.dispositions;
+        vec![
+            ("Calls", display::count(self.calls())),
+            ("Answered", display::count(d.answered)),
+            ("ASR", display::percent(self.asr())),
+            ("Minutes", display::one_decimal(self.minutes())),
+            ("ACD", display::duration(self.acd_seconds())),
+            ("Cost", display::money(self.cost)),
+            ("No answer", display::count(d.no_answer)),
+            ("Busy", display::count(d.busy)),
+            ("Failed", display::count(d.failed)),
+        ]
     }
 }
 
@@ -259,6 +276,22 @@ mod tests {
         assert_eq!(s.acd_seconds(), Some(60.0));
         assert_eq!(s.minutes(), 3.0);
         assert_eq!(s.cost.to_string(), "0.04500000");
+        let terms = s.terms();
+        let shown: Vec<String> = terms.iter().map(|(t, v)| format!("{t} {v}")).collect();
+        assert_eq!(
+            shown,
+            [
+                "Calls 7",
+                "Answered 3",
+                "ASR 42.9%",
+                "Minutes 3.0",
+                "ACD 1m 00s",
+                "Cost $0.0450",
+                "No answer 1",
+                "Busy 1",
+                "Failed 1"
+            ]
+        );
     }
 
     #[test]
@@ -270,6 +303,8 @@ mod tests {
         assert_eq!(s.acd_seconds(), None);
         let none = Summary::of(&rows, &[]);
         assert_eq!(none.asr(), None);
+        assert_eq!(none.terms()[2].1, "—");
+        assert_eq!(none.terms()[4].1, "—");
         assert_eq!(none.cost, Money::ZERO);
     }
 

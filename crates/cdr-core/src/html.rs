@@ -60,6 +60,37 @@ pub fn rows_html<R: IntoIterator<Item = Cell>>(rows: impl IntoIterator<Item = R>
     out
 }
 
+/// The items of a description list of figures, each `<div class="kpi"><dt>…</dt><dd>…</dd></div>`
+/// (the summary above the grid, the facts of an explained charge), every text escaped.
+///
+/// ```
+/// use cdr_core::html::terms_html;
+/// let html = terms_html(&[("Calls", "1,204".to_owned())]);
+/// assert_eq!(html, r#"<div class="kpi"><dt>Calls</dt><dd>1,204</dd></div>"#);
+/// ```
+pub fn terms_html(items: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (term, value) in items {
+        out.push_str(r#"<div class="kpi"><dt>"#);
+        escape(term, &mut out);
+        out.push_str("</dt><dd>");
+        escape(value, &mut out);
+        out.push_str("</dd></div>");
+    }
+    out
+}
+
+/// `<li>` elements, one per text, every text escaped.
+pub fn list_html<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for item in items {
+        out.push_str("<li>");
+        escape(item.as_ref(), &mut out);
+        out.push_str("</li>");
+    }
+    out
+}
+
 /// `<option>` elements for `(value, label)` pairs, the one equal to `selected` marked so.
 pub fn options_html<'a>(
     options: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -155,5 +186,16 @@ mod tests {
         assert_eq!(count_noun(1, "rate", "rates"), "1 rate");
         assert_eq!(count_noun(0, "rate", "rates"), "0 rates");
         assert_eq!(count_noun(1234, "prefix", "prefixes"), "1,234 prefixes");
+    }
+
+    #[test]
+    fn figures_and_lists_escape_their_text() {
+        let html = terms_html(&[("A<b>", "x & y".to_owned()), ("Cost", "$1.0000".to_owned())]);
+        assert_eq!(
+            html,
+            r#"<div class="kpi"><dt>A&lt;b&gt;</dt><dd>x &amp; y</dd></div><div class="kpi"><dt>Cost</dt><dd>$1.0000</dd></div>"#
+        );
+        assert_eq!(list_html(&["<i>", "two"]), "<li>&lt;i&gt;</li><li>two</li>");
+        assert_eq!(list_html::<&str>(&[]), "");
     }
 }

@@ -695,6 +695,23 @@ pub fn explain_charge(row: &CdrRow, rates: &[RateRow]) -> ChargeExplanation {
 }
 
 impl ChargeExplanation {
+    /// The figures of the charge, each with its label, in reading order.
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        let or_dash = |m: Option<Money>| m.map_or_else(|| "—".to_owned(), amount);
+        vec![
+            ("Seconds", format!("{} s", self.seconds)),
+            ("Increment", format!("{} s", self.increment)),
+            ("Billed seconds", format!("{} s", self.billed_seconds)),
+            (
+                "Rate per minute",
+                self.rate.map_or_else(|| "not sent".to_owned(), amount),
+            ),
+            ("Recomputed total", or_dash(self.recomputed)),
+            ("Total from the API", amount(self.api_total)),
+            ("Difference", or_dash(self.difference)),
+        ]
+    }
+
     /// Sentences saying where the increment and the rate came from.
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::with_capacity(3);
@@ -1446,6 +1463,19 @@ mod tests {
         );
         assert_eq!(e.verdict(), "The recomputed total equals the API's total.");
         assert!(e.notes()[0].contains("prefix 1418"));
+        let facts: Vec<String> = e.facts().iter().map(|(t, v)| format!("{t}: {v}")).collect();
+        assert_eq!(
+            facts,
+            [
+                "Seconds: 27 s",
+                "Increment: 6 s",
+                "Billed seconds: 30 s",
+                "Rate per minute: $0.0052",
+                "Recomputed total: $0.0026",
+                "Total from the API: $0.0026",
+                "Difference: $0.0000"
+            ]
+        );
         let e = explain_charge(
             &cdr("4185550100", "Outbound - Customer", 27, None, "0.015"),
             &deck,
