@@ -45,6 +45,15 @@ use crate::settings::use_connection;
 /// per-minute limit.
 const MAX_IN_FLIGHT: usize = 2;
 
+/// What the results area shows: nothing before a search, a sentence when it found
+/// nothing, or the rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    Empty,
+    Rows,
+}
+
 /// How far a running search has got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Progress {
@@ -472,97 +481,107 @@ pub fn CdrExplorer(
         explained.set(table.with_untracked(|t| t.rows().get(i as usize).cloned()));
     });
 
+    // What the results area shows; the views below are rebuilt only when it changes.
+    let phase = Memo::new(move |_| {
+        match (
+            searched.with(Option::is_some),
+            table.with(CdrTable::is_empty),
+        ) {
+            (false, _) => Phase::Idle,
+            (true, true) => Phase::Empty,
+            (true, false) => Phase::Rows,
+        }
+    });
     let busy = Signal::derive(move || progress.with(Option::is_some));
     let fetched = move || table.with(CdrTable::len);
     let shown_count = move || shown.with(Vec::len);
 
     view! {
-        <CdrFilters scope form errors today browser_tz call_types call_billing accounts clients
-            busy on_search />
+            <CdrFilters scope form errors today browser_tz call_types call_billing accounts clients
+                busy on_search />
 
-        {move || progress.get().map(|p| view! {
-            <div class="progress" role="status" aria-live="polite">
-                <label for="fetch-progress">
-                    {format!("Fetching window {} of {} · {} rows so far", (p.done + 1).min(p.total), p.total, display::count(p.rows as u64))}
-                </label>
-                <progress id="fetch-progress" max=p.total value=p.done></progress>
-                <button type="button" on:click=cancel>"Cancel"</button>
-            </div>
-        })}
-
-        {move || error.get().map(|e| view! {
-            <div class="error" role="alert">
-                <p>{e.message()}</p>
-                {(!table.with(CdrTable::is_empty)).then(|| view! {
-                    <p class="hint">"The results of the previous search are still shown below."</p>
-                })}
-                <button type="button" on:click=retry>"Retry"</button>
-            </div>
-        })}
-        {move || notice.get().map(|n| view! {
-            <p class="notice" role="status">{n} " " <a href="/settings">"Go to Settings"</a></p>
-        })}
-
-        <Show when=move || searched.with(Option::is_some)>
-            <Show
-                when=move || !table.with(CdrTable::is_empty)
-                fallback=move || view! {
-                    <div class="empty" role="status">
-                        <p><strong>"No calls match these filters."</strong></p>
-                        <p class="hint">{move || searched.with(|s| s.as_ref().map(|s| describe_filter(&s.filter, s.client.as_deref())))}</p>
-                    </div>
-                }
-            >
-                <SummaryBar summary=summary />
-                <div class="toolbar">
-                    <div class="field quick">
-                        <label for="quick-filter">"Quick filter"</label>
-                        <input type="search" id="quick-filter" placeholder="Caller, number, account…"
-                            prop:value=move || quick_input.get()
-                            on:input:target=move |ev| on_quick(ev.target().value()) />
-                    </div>
-                    <p class="counts" role="status" aria-live="polite">
-                        {move || format!("{} shown / {} fetched", display::count(shown_count() as u64), display::count(fetched() as u64))}
-                    </p>
-                    <details class="columns">
-                        <summary>"Columns"</summary>
-                        <fieldset>
-                            <legend>"Visible columns"</legend>
-                            {Column::ALL.into_iter().map(|c| {
-                                let id = format!("col-{}", c.key());
-                                view! {
-                                    <div class="check">
-                                        <input type="checkbox" id=id.clone()
-                                            prop:checked=move || columns.with(|cs| cs.contains(&c))
-                                            on:change:target=move |ev| toggle_column(c, ev.target().checked()) />
-                                        <label for=id>{c.label()}</label>
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </fieldset>
-                    </details>
-                    <button type="button" on:click=export>"Export CSV"</button>
+            {move || progress.get().map(|p| view! {
+                <div class="progress" role="status" aria-live="polite">
+                    <label for="fetch-progress">
+                        {format!("Fetching window {} of {} · {} rows so far", (p.done + 1).min(p.total), p.total, display::count(p.rows as u64))}
+                    </label>
+                    <progress id="fetch-progress" max=p.total value=p.done></progress>
+                    <button type="button" on:click=cancel>"Cancel"</button>
                 </div>
-                <Show
-                    when=move || shown.with(|v| !v.is_empty())
-                    fallback=move || view! {
-                        <p class="empty" role="status">
-                            {move || format!("None of the {} fetched calls match “{}”.", display::count(fetched() as u64), quick.get())}
+            })}
+
+            {move || error.get().map(|e| view! {
+                <div class="error" role="alert">
+                    <p>{e.message()}</p>
+                    {(!table.with(CdrTable::is_empty)).then(|| view! {
+                        <p class="hint">"The results of the previous search are still shown below."</p>
+                    })}
+                    <button type="button" on:click=retry>"Retry"</button>
+                </div>
+            })}
+            {move || notice.get().map(|n| view! {
+                <p class="notice" role="status">{n} " " <a href="/settings">"Go to Settings"</a></p>
+            })}
+
+            {move || match phase.get() {
+                Phase::Idle => ().into_any(),
+                Phase::Empty => view! {
+                        <div class="empty" role="status">
+                            <p><strong>"No calls match these filters."</strong></p>
+                            <p class="hint">{move || searched.with(|s| s.as_ref().map(|s| describe_filter(&s.filter, s.client.as_deref())))}</p>
+                        </div>
+    }.into_any(),
+                Phase::Rows => view! {
+                    <SummaryBar summary=summary />
+                    <div class="toolbar">
+                        <div class="field quick">
+                            <label for="quick-filter">"Quick filter"</label>
+                            <input type="search" id="quick-filter" placeholder="Caller, number, account…"
+                                prop:value=move || quick_input.get()
+                                on:input:target=move |ev| on_quick(ev.target().value()) />
+                        </div>
+                        <p class="counts" role="status" aria-live="polite">
+                            {move || format!("{} shown / {} fetched", display::count(shown_count() as u64), display::count(fetched() as u64))}
                         </p>
-                    }
-                >
-                    <CdrGrid table=table view=shown columns=columns sort=sort on_sort
-                        on_activate label="Call detail records" />
-                </Show>
-                <ExplainCharge row=explained />
-                <section class="charts" aria-label="Charts of the calls shown">
-                    <Chart caption="Calls per day" svg=per_day legend=true />
-                    <Chart caption="Calls per hour of day" svg=per_hour />
-                    <Chart caption=TOP_DEST svg=top_dest
-                        empty="No call in this view cost anything." />
-                    <Chart caption=PER_ACCOUNT svg=per_account empty="No calls." />
-                </section>
-            </Show>
-        </Show>
-    }
+                        <details class="columns">
+                            <summary>"Columns"</summary>
+                            <fieldset>
+                                <legend>"Visible columns"</legend>
+                                {Column::ALL.into_iter().map(|c| {
+                                    let id = format!("col-{}", c.key());
+                                    view! {
+                                        <div class="check">
+                                            <input type="checkbox" id=id.clone()
+                                                prop:checked=move || columns.with(|cs| cs.contains(&c))
+                                                on:change:target=move |ev| toggle_column(c, ev.target().checked()) />
+                                            <label for=id>{c.label()}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                        </details>
+                        <button type="button" on:click=export>"Export CSV"</button>
+                    </div>
+                    <Show
+                        when=move || shown.with(|v| !v.is_empty())
+                        fallback=move || view! {
+                            <p class="empty" role="status">
+                                {move || format!("None of the {} fetched calls match “{}”.", display::count(fetched() as u64), quick.get())}
+                            </p>
+                        }
+                    >
+                        <CdrGrid table=table view=shown columns=columns sort=sort on_sort
+                            on_activate label="Call detail records" />
+                    </Show>
+                    <ExplainCharge row=explained />
+                    <section class="charts" aria-label="Charts of the calls shown">
+                        <Chart caption="Calls per day" svg=per_day legend=true />
+                        <Chart caption="Calls per hour of day" svg=per_hour />
+                        <Chart caption=TOP_DEST svg=top_dest
+                            empty="No call in this view cost anything." />
+                        <Chart caption=PER_ACCOUNT svg=per_account empty="No calls." />
+                    </section>
+                }.into_any(),
+            }}
+        }
 }
