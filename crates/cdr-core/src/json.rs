@@ -695,20 +695,13 @@ impl<'a> Parser<'a> {
                 let Some(&close) = closers.last() else {
                     return Ok(());
                 };
-                match self.peek()? {
-                    b',' => {
-                        self.pos += 1;
-                        if close == b'}' {
-                            self.skip_key()?;
-                        }
-                        break;
+                if self.more(close)? {
+                    if close == b'}' {
+                        self.skip_key()?;
                     }
-                    b if b == close => {
-                        self.pos += 1;
-                        closers.pop();
-                    }
-                    _ => return Err(Fail::Syntax),
+                    break;
                 }
+                closers.pop();
             }
         }
     }
@@ -729,6 +722,38 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Consumes the `{` of an object, and its `}` too when it is empty: `true` when members
+    /// follow. Anything but an object is a shape error naming `expected`.
+    #[inline(always)]
+    fn open_object(&mut self, expected: &str) -> Res<bool> {
+        if self.peek()? != b'{' {
+            return Err(self.not_this(expected));
+        }
+        self.pos += 1;
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After a member of an object or an element of an array: consumes the `,` (`true`,
+    /// another follows) or the `close` bracket (`false`, the end).
+    #[inline(always)]
+    fn more(&mut self, close: u8) -> Res<bool> {
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                Ok(true)
+            }
+            c if c == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(Fail::Syntax),
+        }
+    }
+
     /// Reads an object, calling `field` with each key and the parser on its value; `field`
     /// must consume the value. Anything but an object is a shape error naming `expected`.
     #[inline]
@@ -737,12 +762,7 @@ impl<'a> Parser<'a> {
         expected: &str,
         mut field: impl FnMut(&mut Self, &str) -> Res<()>,
     ) -> Res<()> {
-        if self.peek()? != b'{' {
-            return Err(self.not_this(expected));
-        }
-        self.pos += 1;
-        if self.peek()? == b'}' {
-            self.pos += 1;
+        if !self.open_object(expected)? {
             return Ok(());
         }
         loop {
@@ -754,13 +774,8 @@ impl<'a> Parser<'a> {
             if let Err(fail) = field(self, &key) {
                 return Err(fail.at(Seg::Key(key.into_owned())));
             }
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(Fail::Syntax),
+            if !self.more(b'}')? {
+                return Ok(());
             }
         }
     }
@@ -828,12 +843,7 @@ impl<'a> Parser<'a> {
         expected: &str,
         mut field: impl FnMut(&mut Self, Option<K>) -> Res<()>,
     ) -> Res<()> {
-        if self.peek()? != b'{' {
-            return Err(self.not_this(expected));
-        }
-        self.pos += 1;
-        if self.peek()? == b'}' {
-            self.pos += 1;
+        if !self.open_object(expected)? {
             return Ok(());
         }
         let mut next = 0;
@@ -856,13 +866,8 @@ impl<'a> Parser<'a> {
                 return Err(fail.at(Seg::Key(name.to_owned())));
             }
             next = index + 1;
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(Fail::Syntax),
+            if !self.more(b'}')? {
+                return Ok(());
             }
         }
     }
@@ -880,13 +885,8 @@ impl<'a> Parser<'a> {
             if let Err(fail) = item(self) {
                 return Err(fail.at(Seg::Index(index)));
             }
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(Fail::Syntax),
+            if !self.more(b']')? {
+                return Ok(());
             }
             index += 1;
         }
