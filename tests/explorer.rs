@@ -4,7 +4,7 @@
 use cdr_core::synth::{cdr_row, default_newest};
 use cdr_core::table::{CdrTable, Column, Sort};
 use cdr_core::view::Scope;
-use cdr_portal::components::explorer::CdrExplorer;
+use cdr_portal::components::explorer::{browser_lowercase, CdrExplorer};
 use cdr_portal::components::grid::CdrGrid;
 use cdr_portal::router::provide_location;
 use cdr_portal::settings::provide_connection;
@@ -117,4 +117,19 @@ async fn invalid_filters_are_shown_inline_and_block_the_search() {
     assert_eq!(count(&root, "progress"), 0);
     assert_eq!(count(&root, "[role=grid]"), 0);
     root.remove();
+}
+
+/// The quick filter lower-cases non-ASCII text with the browser's tables instead of
+/// shipping Rust's: both must give the same answer, contextual cases included.
+#[wasm_bindgen_test]
+fn browser_lowercase_is_rust_lowercase() {
+    for text in [
+        "Émile Zoë Ångström",
+        "ΟΔΟΣ ΣΑΣ",
+        "İZMİR",
+        "ǅ ǈ ß ẞ",
+        "Ⓐ ＡＢＣ 山田",
+    ] {
+        assert_eq!(browser_lowercase(text), text.to_lowercase(), "{text}");
+    }
 }

@@ -116,7 +116,7 @@ pub fn ExplainCharge(
             Ok((q, pkg, rates))
         });
     };
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let (Some(q), pkg) = (query.get(), package.get()) else {
             search.cancel();
             return;

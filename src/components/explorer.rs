@@ -69,6 +69,12 @@ struct Searched {
     client: Option<String>,
 }
 
+/// Unicode lower case by the browser's own tables, for the quick filter's non-ASCII text: the
+/// same mapping as Rust's, without shipping it in the wasm.
+pub fn browser_lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
 /// The rows of one explorer and what they answer. Kept above the routes, so a visit to
 /// Settings and back finds the results where they were.
 #[derive(Clone, Copy, Debug)]
@@ -80,7 +86,7 @@ struct ExplorerData {
 impl ExplorerData {
     fn new() -> Self {
         ExplorerData {
-            table: RwSignal::new(CdrTable::default()),
+            table: RwSignal::new(CdrTable::with_lowercase(browser_lowercase)),
             searched: RwSignal::new(None),
         }
     }
@@ -162,7 +168,7 @@ pub fn CdrExplorer(
                 .map(|f| (f, (scope == Scope::Reseller).then(|| s.client.clone())))
         })
     });
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let s = state.get();
         // A first visit (no query yet) is not a mistake to point out; a link's values are.
         let from_link = query.with(|q| !q.is_empty());
@@ -246,7 +252,7 @@ pub fn CdrExplorer(
                 }
             });
             let mut results = futures::stream::iter(fetches).buffer_unordered(MAX_IN_FLIGHT);
-            let mut fresh = CdrTable::default();
+            let mut fresh = CdrTable::with_lowercase(browser_lowercase);
             let mut done = 0;
             while let Some(result) = results.next().await {
                 // A newer search or Cancel has taken over: drop this one's answers.
@@ -285,7 +291,7 @@ pub fn CdrExplorer(
     };
 
     // Every new valid request in the URL (a search, a link, back / forward) fetches.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if let Some((filter, client)) = request.get() {
             // Coming back to a page whose rows already answer its URL shows them as they are.
             let shown = searched.with_untracked(|s| {
@@ -339,9 +345,14 @@ pub fn CdrExplorer(
     };
 
     // --- Lookups ---------------------------------------------------------------------------
-    let client_of = move || (scope == Scope::Reseller).then(|| form.with(|s| s.client.clone()));
+    // A memo, so that editing another filter does not reload the lists.
+    let client_memo = Memo::new(move |_| match scope {
+        Scope::Reseller => form.with(|s| s.client.clone()),
+        Scope::Own => String::new(),
+    });
+    let client_of = move || Some(client_memo.get()).filter(|c| !c.is_empty());
     let call_types = lookup(move |e| {
-        let client = client_of().filter(|c| !c.is_empty());
+        let client = client_of();
         Box::pin(async move {
             e.call(&CallTypesRequest { client }, decode_call_types, None)
                 .await
@@ -351,7 +362,7 @@ pub fn CdrExplorer(
         Box::pin(async move { e.call(&CallBillingRequest, decode_call_billing, None).await })
     });
     let accounts = lookup(move |e| {
-        let client = client_of().filter(|c| !c.is_empty());
+        let client = client_of();
         Box::pin(async move {
             e.call(&CallAccountsRequest { client }, decode_accounts, None)
                 .await
@@ -388,7 +399,7 @@ pub fn CdrExplorer(
     // Charts group every row shown; they are drawn in the frame after the grid, so the rows
     // paint first.
     let charts_epoch = RwSignal::new(0u64);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         shown.track();
         perf::after_next_paint(move || charts_epoch.update(|e| *e += 1));
     });
@@ -415,7 +426,7 @@ pub fn CdrExplorer(
 
     // The quick filter waits for a pause in typing before it runs over every row.
     let quick_input = RwSignal::new(state.get_untracked().quick);
-    Effect::new(move |_| quick_input.set(quick.get()));
+    crate::reactive::effect(move || quick_input.set(quick.get()));
     let debounce = StoredValue::new_local(None::<TimeoutHandle>);
     let on_quick = {
         move |value: String| {

@@ -76,7 +76,7 @@ pub fn CdrGrid(
             }
         }
     };
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         scroller.track();
         measure();
     });
@@ -92,7 +92,7 @@ pub fn CdrGrid(
         view.track();
         prev.map_or(0, |p| p + 1)
     });
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         generation.track();
         active.set(0);
         scroll_top.set(0.0);

@@ -107,7 +107,7 @@ pub fn RatesPage() -> impl IntoView {
     };
 
     // Every search in the URL (a submit, a link, back / forward) is checked, then fetched.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let u = url.get();
         form.update(|f| {
             // A bare /rates (back to the first visit) keeps the package already chosen.
@@ -192,7 +192,7 @@ pub fn RatesPage() -> impl IntoView {
     });
     // Without a package chosen, the first one offered is the likely choice. Only a new list
     // re-runs this, so it always picks from the client's own packages.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if let Some(Ok(list)) = packages.get() {
             if let Some(first) = list.first() {
                 if form.with_untracked(|f| f.package.is_empty()) {

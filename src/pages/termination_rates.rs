@@ -188,7 +188,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
     };
 
     // Every search in the URL (a submit, a link, back / forward) is checked, then fetched.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let u = url.get();
         form.update(|f| {
             // A URL without a route (a comparison, or the first visit) keeps the one chosen.
@@ -228,7 +228,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
     };
     let retry = Callback::new(move |()| run(url.get_untracked()));
 
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if let Some(Ok(list)) = routes.get() {
             if let Some(first) = list.first() {
                 if form.with_untracked(|f| f.route.is_empty()) {

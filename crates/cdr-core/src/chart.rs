@@ -147,7 +147,12 @@ pub fn calls_per_day(days: &[DayBucket]) -> Svg {
             }
             let h = plot_h * n as f64 / max as f64;
             y -= h;
-            let title = format!("{}: {} {}", d.day, display::count(n), label.to_lowercase());
+            let title = format!(
+                "{}: {} {}",
+                d.day,
+                display::count(n),
+                label.to_ascii_lowercase()
+            );
             rect(&mut body, x, y, band * 0.8, h, colour, &title);
         }
         if i % label_every == 0 {

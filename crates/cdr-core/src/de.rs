@@ -356,38 +356,60 @@ const SAMPLE_ROWS: usize = 256;
 /// and a guess a little short does not cost a last doubling (a copy of the whole list and
 /// twice its memory).
 pub(crate) fn one_or_many<T: Row>(p: &mut Parser<'_>, capacity: usize) -> Res<Vec<T>> {
+    let mut out = Vec::new();
+    rows_into(p, capacity, &mut out)?;
+    Ok(out)
+}
+
+/// Where [`rows_into`] puts the rows it reads.
+trait RowSink {
+    /// Reads the row that is next and keeps it.
+    fn read_row(&mut self, p: &mut Parser<'_>) -> Res<()>;
+    /// Makes room for `additional` more rows.
+    fn reserve_rows(&mut self, additional: usize);
+}
+
+impl<T: Row> RowSink for Vec<T> {
+    fn read_row(&mut self, p: &mut Parser<'_>) -> Res<()> {
+        self.push(T::read(p)?);
+        Ok(())
+    }
+
+    fn reserve_rows(&mut self, additional: usize) {
+        self.reserve_exact(additional);
+    }
+}
+
+/// The body of [`one_or_many`], behind `dyn` so that the browser bundle holds one copy of
+/// it rather than one per row type and caller (a call through a pointer per row costs
+/// nothing next to reading the row).
+fn rows_into(p: &mut Parser<'_>, capacity: usize, out: &mut dyn RowSink) -> Res<()> {
     match p.peek()? {
         b'[' => {
-            let mut out = Vec::with_capacity(capacity.min(SAMPLE_ROWS));
+            out.reserve_rows(capacity.min(SAMPLE_ROWS));
             let start = p.offset();
+            let mut count = 0;
             p.array(|p| {
-                out.push(T::read(p)?);
-                if out.len() == SAMPLE_ROWS && capacity > SAMPLE_ROWS {
+                out.read_row(p)?;
+                count += 1;
+                if count == SAMPLE_ROWS && capacity > SAMPLE_ROWS {
                     let row_bytes = ((p.offset() - start) / SAMPLE_ROWS).max(1);
                     let rest = p.remaining() / row_bytes;
                     // A little over, for rows that run longer further on.
-                    out.reserve_exact(rest + rest / 32);
+                    out.reserve_rows(rest + rest / 32);
                 }
                 Ok(())
-            })?;
-            Ok(out)
+            })
         }
         // The first key tells a PHP array with gaps ("0", "2", …) from a bare row object.
         b'{' => match p.object_has_index_keys()? {
-            None => Ok(Vec::new()),
-            Some(true) => {
-                let mut out = Vec::new();
-                p.object(EXPECT_LIST, |p, _| {
-                    out.push(T::read(p)?);
-                    Ok(())
-                })?;
-                Ok(out)
-            }
-            Some(false) => Ok(vec![T::read(p)?]),
+            None => Ok(()),
+            Some(true) => p.object(EXPECT_LIST, |p, _| out.read_row(p)),
+            Some(false) => out.read_row(p),
         },
         _ => match p.scalar()? {
-            Scalar::Null | Scalar::Bool(false) => Ok(Vec::new()),
-            Scalar::Str(s) if s.trim().is_empty() => Ok(Vec::new()),
+            Scalar::Null | Scalar::Bool(false) => Ok(()),
+            Scalar::Str(s) if s.trim().is_empty() => Ok(()),
             other => Err(other.invalid_type(EXPECT_LIST)),
         },
     }

@@ -97,16 +97,15 @@ fn preview(body: &[u8]) -> String {
         .collect()
 }
 
-fn outcome<P: Default>(
-    status: Option<&str>,
-    payload: impl FnOnce() -> P,
-) -> Result<P, DecodeError> {
+/// Whether an answer with `status` carries its payload (`Ok(true)`), stands for an empty
+/// result (`Ok(false)`), or is an error.
+fn outcome(status: Option<&str>) -> Result<bool, DecodeError> {
     match status.map(str::trim) {
-        Some("success") => Ok(payload()),
+        Some("success") => Ok(true),
         Some(code) => {
             let status = ApiStatus::from_code(code);
             if status.is_empty_result() {
-                Ok(P::default())
+                Ok(false)
             } else {
                 Err(DecodeError::Api(status))
             }
@@ -142,14 +141,28 @@ fn envelope<'a>(
 type ReadAnswer<'r, P> = dyn Fn(&mut Parser<'_>) -> Res<(Option<String>, P)> + 'r;
 
 /// Decodes a body with `read`.
-///
-/// `dyn`, so that the browser bundle holds the body of this once per payload type rather
-/// than once per method.
 fn decode_with<P: Default>(
     body: &[u8],
     content_type: Option<&str>,
     read: &ReadAnswer<'_, P>,
 ) -> Result<P, DecodeError> {
+    let mut payload = None;
+    let carried = read_answer(body, content_type, &mut |p| {
+        let (status, read) = read(p)?;
+        payload = Some(read);
+        Ok(status)
+    })?;
+    Ok(payload.filter(|_| carried).unwrap_or_default())
+}
+
+/// The body of [`decode_with`] that does not depend on the payload's type, behind `dyn` so
+/// that the browser bundle holds it once: `read` keeps the payload and returns the status;
+/// the answer says whether the payload stands.
+fn read_answer(
+    body: &[u8],
+    content_type: Option<&str>,
+    read: &mut dyn FnMut(&mut Parser<'_>) -> Res<Option<String>>,
+) -> Result<bool, DecodeError> {
     // PHP scripts sometimes emit a UTF-8 byte order mark before the JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     // Validating UTF-8 once for the whole body lets the parser slice strings out of it
@@ -161,7 +174,7 @@ fn decode_with<P: Default>(
         Err(_) => String::from_utf8_lossy(body),
     };
     match read(&mut Parser::new(&text)) {
-        Ok((status, payload)) => outcome(status.as_deref(), || payload),
+        Ok(status) => outcome(status.as_deref()),
         Err(Fail::Syntax) => Err(DecodeError::NotJson {
             content_type: content_type.map(str::to_owned),
             first_bytes: preview(body),
@@ -170,7 +183,7 @@ fn decode_with<P: Default>(
             // An error status with an odd payload beside it is still that error status.
             if let Ok(Some(code)) = envelope(&mut Parser::new(&text), |_, _| Ok(false)) {
                 if code.trim() != "success" {
-                    return outcome(Some(&code), P::default);
+                    return outcome(Some(&code)).map(|_| false);
                 }
             }
             Err(DecodeError::Shape {
