@@ -56,7 +56,8 @@ impl GridGeometry {
     pub fn window(&self, scroll_top: f64) -> GridWindow {
         let spacer_px = self.spacer_px();
         let max_scroll = (spacer_px - self.viewport_px).max(0.0);
-        let scroll_top = scroll_top.clamp(0.0, max_scroll);
+        // Not `f64::clamp`: its NaN assertion formats floats, 5 KB of the browser bundle.
+        let scroll_top = scroll_top.max(0.0).min(max_scroll);
         let virtual_top = scroll_top * self.scale();
         let first = ((virtual_top / self.row_px).floor() as usize).min(self.rows);
         let visible = (self.viewport_px / self.row_px).ceil() as usize + 1;
@@ -86,7 +87,7 @@ impl GridGeometry {
             return scroll_top;
         };
         let max_scroll = (self.spacer_px() - self.viewport_px).max(0.0);
-        (target / scale).clamp(0.0, max_scroll)
+        (target / scale).max(0.0).min(max_scroll)
     }
 
     /// Rows in one page of the viewport (for Page Up / Page Down).
