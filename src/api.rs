@@ -92,8 +92,14 @@ impl Endpoint {
     }
 }
 
+/// What gloo reports, kept as the error's detail. Not its `Display`, which would bring
+/// serde_json's error messages into the bundle: gloo can decode JSON, this app never asks it.
 fn gloo_error(e: gloo_net::Error) -> FetchError {
-    FetchError::Network(e.to_string())
+    FetchError::Network(match e {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        gloo_net::Error::GlooError(text) => text,
+        _ => "gloo-net could not complete the request".to_owned(),
+    })
 }
 
 /// The message of a browser exception. Not `{e:?}`: `JsValue`'s `Debug` prints numbers,

@@ -18,6 +18,23 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Mounts the app on the document body; called once by `main`.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(report_panic));
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Tells the user, and the console, that the app stopped: the release build aborts at a
+/// panic, which would otherwise leave a page that silently no longer answers.
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = format!("cdr-portal stopped on an internal error: {info}");
+    leptos::logging::error!("{message}");
+    let document = leptos::prelude::document();
+    let (Ok(alert), Some(body)) = (document.create_element("div"), document.body()) else {
+        return;
+    };
+    let _ = alert.set_attribute("class", "error");
+    let _ = alert.set_attribute("role", "alert");
+    alert.set_text_content(Some(&format!(
+        "{message}. Reload the page to go on: your filters are kept in the address. Please report what you did before this happened."
+    )));
+    let _ = body.prepend_with_node_1(&alert);
 }

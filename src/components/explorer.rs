@@ -506,6 +506,8 @@ pub fn CdrExplorer(
     let busy = Signal::derive(move || progress.with(Option::is_some));
     let fetched = move || table.with(CdrTable::len);
     let shown_count = move || shown.with(Vec::len);
+    // The grid is built again only when the quick filter empties the view or fills it again.
+    let any_shown = Memo::new(move |_| shown.with(|v| !v.is_empty()));
 
     view! {
             <CdrFilters scope form errors today browser_tz call_types call_billing accounts clients
@@ -573,17 +575,18 @@ pub fn CdrExplorer(
                         </details>
                         <button type="button" on:click=export>"Export CSV"</button>
                     </div>
-                    <Show
-                        when=move || shown.with(|v| !v.is_empty())
-                        fallback=move || view! {
+                    {move || if any_shown.get() {
+                        view! {
+                            <CdrGrid table=table view=shown columns=columns sort=sort on_sort
+                                on_activate label="Call detail records" />
+                        }.into_any()
+                    } else {
+                        view! {
                             <p class="empty" role="status">
                                 {move || format!("None of the {} fetched calls match “{}”.", display::count(fetched() as u64), quick.get())}
                             </p>
-                        }
-                    >
-                        <CdrGrid table=table view=shown columns=columns sort=sort on_sort
-                            on_activate label="Call detail records" />
-                    </Show>
+                        }.into_any()
+                    }}
                     <ExplainCharge row=explained />
                     <section class="charts" aria-label="Charts of the calls shown">
                         <Chart caption="Calls per day" svg=per_day legend=true />

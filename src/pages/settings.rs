@@ -48,20 +48,21 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="remember" type="checkbox" bind:checked=conn.remember />
                     <label for="remember">"Remember on this device"</label>
                 </div>
-                <Show
-                    when=move || conn.remember.get()
-                    fallback=|| view! {
+                {move || if conn.remember.get() {
+                    view! {
+                        <div class="warning" role="note">
+                            <p>
+                                "The username and password are stored unencrypted in this browser. "
+                                "Anyone who can use this browser profile can read them. Tick this only on a device you alone use."
+                            </p>
+                            <button type="button" on:click=forget>"Forget"</button>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
                         <p class="hint">"The password is kept in memory only and is gone when you reload or close the tab."</p>
-                    }
-                >
-                    <div class="warning" role="note">
-                        <p>
-                            "The username and password are stored unencrypted in this browser. "
-                            "Anyone who can use this browser profile can read them. Tick this only on a device you alone use."
-                        </p>
-                        <button type="button" on:click=forget>"Forget"</button>
-                    </div>
-                </Show>
+                    }.into_any()
+                }}
                 <p class="status" role="status">{move || notice.get()}</p>
             </fieldset>
         </form>

@@ -337,7 +337,6 @@ impl CdrTable {
     pub fn sort(&self, indices: &mut [u32], sort: Sort) {
         let rows = &self.rows;
         let desc = sort.dir == SortDir::Desc;
-        let finish = |o: Ordering| if desc { o.reverse() } else { o };
         let mut keyed: Vec<(i64, u32)> = if let Some(first) = rows.first() {
             if sort.column.numeric_key(first).is_some() {
                 indices
@@ -355,21 +354,16 @@ impl CdrTable {
         } else {
             return;
         };
-        let text = sort.column.is_text();
         // A stable sort finds the runs that the API's newest-first windows already are, so
         // the default date order of fresh rows costs little more than one pass.
-        keyed.sort_by(|a, b| {
-            let primary = a.0.cmp(&b.0).then_with(|| {
-                if text {
-                    sort.column
-                        .text(&rows[a.1 as usize])
-                        .cmp(sort.column.text(&rows[b.1 as usize]))
-                } else {
-                    Ordering::Equal
-                }
-            });
-            finish(primary).then(a.1.cmp(&b.1))
-        });
+        sort_pairs(
+            &mut keyed,
+            &PairOrder::Rows {
+                rows,
+                column: sort.column,
+                desc,
+            },
+        );
         for (slot, (_, i)) in indices.iter_mut().zip(keyed) {
             *slot = i;
         }
@@ -433,13 +427,46 @@ fn push_lowercase(out: &mut Vec<u8>, text: &str, lowercase: Lowercase) {
 
 /// The positions `0..len` in the order `cmp` gives them, equal ones in their first order.
 ///
-/// Every small list of the app (rates, chart groups, timezones) sorts through this one
-/// function: each `sort_by` closure type compiles its own copy of the sort, some 3.5 KB of
-/// wasm, while a `dyn` comparator compiles it once.
+/// Every small list of the app (rates, chart groups, timezones) sorts through this function.
 pub fn order_by(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| cmp(a, b));
-    order
+    let mut pairs: Vec<(i64, u32)> = (0..len as u32).map(|i| (0, i)).collect();
+    sort_pairs(&mut pairs, &PairOrder::By(cmp));
+    pairs.into_iter().map(|(_, i)| i as usize).collect()
+}
+
+/// How [`sort_pairs`] compares `(key, index)` pairs.
+enum PairOrder<'a> {
+    /// A table sort: by key, for a text column then by the whole text, in `desc` order;
+    /// then by fetched order.
+    Rows {
+        rows: &'a [CdrRow],
+        column: Column,
+        desc: bool,
+    },
+    /// By a caller's comparator of indices.
+    By(&'a dyn Fn(usize, usize) -> Ordering),
+}
+
+/// The crate's one stable sort. Each `sort_by` closure type compiles its own copy of the
+/// standard sort, some 4 KB of wasm: the table and the small lists share this one, and the
+/// table's comparison stays inline, behind one predictable branch.
+fn sort_pairs(pairs: &mut [(i64, u32)], order: &PairOrder<'_>) {
+    pairs.sort_by(|a, b| match *order {
+        PairOrder::Rows { rows, column, desc } => {
+            let primary = a.0.cmp(&b.0).then_with(|| {
+                if column.is_text() {
+                    column
+                        .text(&rows[a.1 as usize])
+                        .cmp(column.text(&rows[b.1 as usize]))
+                } else {
+                    Ordering::Equal
+                }
+            });
+            let primary = if desc { primary.reverse() } else { primary };
+            primary.then(a.1.cmp(&b.1))
+        }
+        PairOrder::By(cmp) => cmp(a.1 as usize, b.1 as usize),
+    });
 }
 
 fn prefix_key(text: &str) -> i64 {
