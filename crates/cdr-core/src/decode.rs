@@ -120,9 +120,11 @@ fn outcome(status: Option<&str>) -> Result<bool, DecodeError> {
 /// Reads an answer object: its `status`, and through `payload` the keys of the method's
 /// payload (`payload` says whether it took the key); everything else is skipped. Then
 /// checks that nothing follows the object.
+///
+/// `dyn`, so that the browser bundle holds one copy of the object loop, not one per method.
 fn envelope<'a>(
     p: &mut Parser<'a>,
-    mut payload: impl FnMut(&mut Parser<'a>, &str) -> Res<bool>,
+    payload: &mut dyn FnMut(&mut Parser<'a>, &str) -> Res<bool>,
 ) -> Res<Option<String>> {
     let mut status = None;
     p.object("an API answer object with a status", |p, key| {
@@ -181,7 +183,7 @@ fn read_answer(
         }),
         Err(Fail::Shape(shape)) => {
             // An error status with an odd payload beside it is still that error status.
-            if let Ok(Some(code)) = envelope(&mut Parser::new(&text), |_, _| Ok(false)) {
+            if let Ok(Some(code)) = envelope(&mut Parser::new(&text), &mut |_, _| Ok(false)) {
                 if code.trim() != "success" {
                     return outcome(Some(&code)).map(|_| false);
                 }
@@ -203,7 +205,7 @@ fn decode_list<T: Row>(
 ) -> Result<Vec<T>, DecodeError> {
     decode_with(body, content_type, &|p| {
         let mut rows = Vec::new();
-        let status = envelope(p, |p, k| {
+        let status = envelope(p, &mut |p, k| {
             let mine = k == key;
             if mine {
                 rows = one_or_many(p, capacity)?;
@@ -245,7 +247,7 @@ pub fn decode_termination_rates(
 ) -> Result<TerminationRates, DecodeError> {
     decode_with(body, content_type, &|p| {
         let mut answer = TerminationRates::default();
-        let status = envelope(p, |p, key| {
+        let status = envelope(p, &mut |p, key| {
             match key {
                 // Documented as a list of one, seen as a bare object: both read, the first
                 // kept.
@@ -358,6 +360,6 @@ pub fn decode_value_list(
 /// For callers that need no payload, and for telling an error answer apart cheaply.
 pub fn decode_status(body: &[u8], content_type: Option<&str>) -> Result<(), DecodeError> {
     decode_with(body, content_type, &|p| {
-        Ok((envelope(p, |_, _| Ok(false))?, ()))
+        Ok((envelope(p, &mut |_, _| Ok(false))?, ()))
     })
 }

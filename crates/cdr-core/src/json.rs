@@ -762,6 +762,17 @@ impl<'a> Parser<'a> {
         expected: &str,
         mut field: impl FnMut(&mut Self, &str) -> Res<()>,
     ) -> Res<()> {
+        self.object_dyn(expected, &mut field)
+    }
+
+    /// The body of [`Parser::object`], behind `dyn` so that the browser bundle holds one
+    /// copy of the loop rather than one per kind of object (the CDR rows, by far the most
+    /// read, go through [`Parser::fields`] instead).
+    fn object_dyn(
+        &mut self,
+        expected: &str,
+        field: &mut dyn FnMut(&mut Self, &str) -> Res<()>,
+    ) -> Res<()> {
         if !self.open_object(expected)? {
             return Ok(());
         }
