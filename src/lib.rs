@@ -25,7 +25,11 @@ pub fn mount() {
 /// Tells the user, and the console, that the app stopped: the release build aborts at a
 /// panic, which would otherwise leave a page that silently no longer answers.
 fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
-    let message = format!("cdr-portal stopped on an internal error: {info}");
+    show_fatal_error(&format!("cdr-portal stopped on an internal error: {info}"));
+}
+
+/// Logs `message` and puts it in an alert at the top of the page, with what to do next.
+pub fn show_fatal_error(message: &str) {
     leptos::logging::error!("{message}");
     let document = leptos::prelude::document();
     let (Ok(alert), Some(body)) = (document.create_element("div"), document.body()) else {

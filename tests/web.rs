@@ -4,6 +4,7 @@
 use cdr_portal::app::App;
 use cdr_portal::pages::settings::SettingsPage;
 use cdr_portal::settings::provide_connection;
+use cdr_portal::show_fatal_error;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
@@ -161,4 +162,24 @@ async fn the_password_reaches_storage_only_after_opting_in() {
     let password: HtmlInputElement = find(&root, "#api-password");
     assert_eq!(password.value(), "s3cret");
     root.remove();
+}
+
+/// What the panic hook shows: an alert at the very top of the page, as text (a panic message
+/// may quote data from the API), with what to do next.
+#[wasm_bindgen_test]
+fn a_fatal_error_is_announced_at_the_top_of_the_page() {
+    let body = document().body().unwrap();
+    show_fatal_error("cdr-portal stopped on an internal error: <b>boom</b>");
+    let first = body.first_element_child().expect("an element at the top");
+    assert_eq!(first.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        first.query_selector("b").unwrap().is_none(),
+        "shown as text, not markup"
+    );
+    let text = first.text_content().unwrap_or_default();
+    assert!(
+        text.starts_with("cdr-portal stopped on an internal error: <b>boom</b>. Reload the page"),
+        "{text}"
+    );
+    first.remove();
 }
