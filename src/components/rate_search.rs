@@ -39,7 +39,7 @@ fn lookup_boxed(load: Load) -> Signal<Choices> {
     let choices = RwSignal::new(None);
     // Only the newest load may answer: an older one still in flight is ignored when it ends.
     // An effect and a task rather than a `LocalResource`, whose async machinery costs the
-    // bundle about 4 KB brotli for this one use.
+    // bundle about 8 KB brotli for this one use.
     let newest = StoredValue::new(0u32);
     crate::reactive::effect(move || {
         conn.base_url.track();
