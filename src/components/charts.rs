@@ -29,6 +29,9 @@ pub fn Chart(
                 viewBox=move || svg.with(|s| s.view_box.clone())
                 aria-label=move || svg.with(|s| s.label.clone())
                 inner_html=move || svg.with(|s| s.body.clone())></svg>
+            <p class="hint" hidden=move || svg.with(|s| s.note.is_empty())>
+                {move || svg.with(|s| s.note.clone())}
+            </p>
             {legend.then(|| view! {
                 <ul class="legend">
                     {["Answered", "No answer", "Busy", "Failed", "Other"]

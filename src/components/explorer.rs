@@ -5,7 +5,7 @@
 //! so a link or a reload restores the view and back / forward move between searches.
 
 use cdr_core::analytics::{
-    calls_per_day, calls_per_hour, cost_per_account, top_destinations_by_cost, Summary,
+    calls_over_time, calls_per_hour, cost_per_account, top_destinations_by_cost, Summary,
 };
 use cdr_core::chart::{self, Svg};
 use cdr_core::decode::{
@@ -403,8 +403,19 @@ pub fn CdrExplorer(
         shown.track();
         perf::after_next_paint(move || charts_epoch.update(|e| *e += 1));
     });
-    let per_day = chart_memo(charts_epoch, table, shown, |r, v| {
-        chart::calls_per_day(&calls_per_day(r, v))
+    // Only the searched days are charted: a stray date must not stretch the axis.
+    let per_day = Memo::new(move |_| {
+        charts_epoch.track();
+        let range = searched.with_untracked(|s| {
+            s.as_ref()
+                .map(|s| (s.filter.date_from, s.filter.date_to))
+        });
+        let Some(range) = range else {
+            return Svg::default();
+        };
+        table.with_untracked(|t| {
+            shown.with_untracked(|v| chart::calls_over_time(&calls_over_time(t.rows(), v, range)))
+        })
     });
     let per_hour = chart_memo(charts_epoch, table, shown, |r, v| {
         chart::calls_per_hour(&calls_per_hour(r, v))

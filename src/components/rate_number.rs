@@ -3,7 +3,7 @@
 //! Parsing, matching and pricing are `cdr_core::rating`'s; this panel only holds the two
 //! inputs and shows the lines the page's `quote` gives back.
 
-use cdr_core::rating::{amount, parse_call_length, DialedNumber, QuoteLine};
+use cdr_core::rating::{amount, computed_amount, parse_call_length, DialedNumber, QuoteLine};
 use leptos::prelude::*;
 
 use cdr_core::html::{rows_html, Cell};
@@ -83,7 +83,7 @@ pub fn RateNumber(
                         Cell::Num(amount(p.rate)),
                         Cell::Num(format!("{} s", p.increment)),
                         Cell::Num(format!("{} s", p.billed_seconds)),
-                        Cell::Num(amount(p.cost)),
+                        Cell::Num(computed_amount(p.cost)),
                     ]
                 }));
                 table(

@@ -7,7 +7,7 @@
 use cdr_core::decode::{decode_routes, decode_termination_rates};
 use cdr_core::html::{count_noun, rows_html, Cell};
 use cdr_core::model::{TerminationRate, TerminationRates};
-use cdr_core::rating::{amount, compare_routes, quote_termination, RouteTerms};
+use cdr_core::rating::{amount, compare_routes, computed_amount, quote_termination, RouteTerms};
 use cdr_core::request::{ApiRequest, RoutesRequest, TerminationRatesRequest, ValidationError};
 use cdr_core::wire::to_query_string;
 use leptos::prelude::*;
@@ -284,7 +284,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
             count_noun(joined.len(), "prefix", "prefixes")
         );
         let body = rows_html(joined.into_iter().map(|r| {
-            let difference = r.difference().map_or_else(|| "—".to_owned(), amount);
+            let difference = r.difference().map_or_else(|| "—".to_owned(), computed_amount);
             let mut cells = vec![Cell::Head(r.destination), Cell::Text(r.prefix)];
             cells.extend(terms_cells(r.left));
             cells.extend(terms_cells(r.right));

@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Timelike};
+use chrono::{Datelike, NaiveDate, Timelike};
 
 use crate::display;
 use crate::model::{CdrRow, Disposition};
-use crate::money::Money;
+use crate::money::{Computed, Money};
 
 /// Calls per disposition: answered, no answer, busy, failed, and anything else.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,6 +37,14 @@ impl DispositionCounts {
         }
     }
 
+    fn merge(&mut self, other: &DispositionCounts) {
+        self.answered += other.answered;
+        self.no_answer += other.no_answer;
+        self.busy += other.busy;
+        self.failed += other.failed;
+        self.other += other.other;
+    }
+
     /// All calls counted.
     pub fn total(&self) -> u64 {
         self.answered + self.no_answer + self.busy + self.failed + self.other
@@ -55,7 +63,7 @@ impl DispositionCounts {
 }
 
 /// The summary line above the grid.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Summary {
     /// Calls per disposition; their sum is the number of calls.
     pub dispositions: DispositionCounts,
@@ -64,13 +72,25 @@ pub struct Summary {
     /// Length of the answered calls, in seconds.
     pub answered_seconds: u64,
     /// What the calls cost.
-    pub cost: Money,
+    pub cost: Computed,
+}
+
+impl Default for Summary {
+    fn default() -> Summary {
+        Summary {
+            dispositions: DispositionCounts::default(),
+            seconds: 0,
+            answered_seconds: 0,
+            cost: Ok(Money::ZERO),
+        }
+    }
 }
 
 impl Summary {
     /// Sums the rows at `indices`.
     pub fn of(rows: &[CdrRow], indices: &[u32]) -> Summary {
         let mut s = Summary::default();
+        // 128 bits: only a total beyond Money's range is an overflow, never a partial sum.
         let mut cost_units: i128 = 0;
         for &i in indices {
             let r = &rows[i as usize];
@@ -81,7 +101,7 @@ impl Summary {
             }
             cost_units += i128::from(r.total.units());
         }
-        s.cost = Money::from_units(cost_units.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+        s.cost = Money::from_wide(cost_units);
         s
     }
 
@@ -124,34 +144,139 @@ impl Summary {
     }
 }
 
-/// One day of the calls-per-day chart.
+/// The most bars the calls-over-time chart draws: a year of days, and a bound that no row
+/// date, however far off, can push.
+pub const MAX_BUCKETS: usize = 400;
+
+/// How long one bar of the calls-over-time chart lasts: a day while the calls' days fit in
+/// [`MAX_BUCKETS`] bars, else a week (from Monday), a month, or as many whole years as it
+/// takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// One calendar day.
+    Day,
+    /// Monday to Sunday.
+    Week,
+    /// One calendar month.
+    Month,
+    /// This many calendar years (1 or more), starting at a multiple of it.
+    Years(u32),
+}
+
+impl Period {
+    /// A bar's number: consecutive periods have consecutive keys. i64 so that no date that
+    /// chrono holds can overflow it.
+    fn key(self, d: NaiveDate) -> i64 {
+        let days = i64::from(d.num_days_from_ce());
+        match self {
+            Period::Day => days,
+            // Day 1 of the era, 0001-01-01, is a Monday.
+            Period::Week => (days - 1).div_euclid(7),
+            Period::Month => i64::from(d.year()) * 12 + i64::from(d.month0()),
+            Period::Years(n) => i64::from(d.year()).div_euclid(i64::from(n.max(1))),
+        }
+    }
+
+    /// The first day of the bar numbered `key`.
+    fn start(self, key: i64) -> Option<NaiveDate> {
+        match self {
+            Period::Day => NaiveDate::from_num_days_from_ce_opt(i32::try_from(key).ok()?),
+            Period::Week => NaiveDate::from_num_days_from_ce_opt(i32::try_from(key * 7 + 1).ok()?),
+            Period::Month => NaiveDate::from_ymd_opt(
+                i32::try_from(key.div_euclid(12)).ok()?,
+                u32::try_from(key.rem_euclid(12)).ok()? + 1,
+                1,
+            ),
+            Period::Years(n) => {
+                NaiveDate::from_ymd_opt(i32::try_from(key * i64::from(n.max(1))).ok()?, 1, 1)
+            }
+        }
+    }
+
+    /// The shortest period whose bars between `first` and `last` number at most
+    /// [`MAX_BUCKETS`].
+    fn fitting(first: NaiveDate, last: NaiveDate) -> Period {
+        let bars = |p: Period| p.key(last) - p.key(first) + 1;
+        let max = MAX_BUCKETS as i64;
+        [Period::Day, Period::Week, Period::Month]
+            .into_iter()
+            .find(|p| bars(*p) <= max)
+            .unwrap_or_else(|| {
+                let years = bars(Period::Years(1));
+                // Bars of n years can straddle one more boundary than the span: n is rounded
+                // up from years + n, which `years / (max - 1) + 1` covers.
+                Period::Years(u32::try_from(years / (max - 1) + 1).unwrap_or(u32::MAX))
+            })
+    }
+}
+
+/// One bar of the calls-over-time chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DayBucket {
-    /// The calendar day, in the requested timezone.
-    pub day: NaiveDate,
-    /// Calls of that day per disposition.
+pub struct TimeBucket {
+    /// The first day of the bar's period, in the requested timezone.
+    pub start: NaiveDate,
+    /// Calls of that period per disposition.
     pub counts: DispositionCounts,
 }
 
-/// Calls per day, stacked by disposition, for every day from the first to the last call
-/// (days without calls included, so the axis is even).
-pub fn calls_per_day(rows: &[CdrRow], indices: &[u32]) -> Vec<DayBucket> {
+/// Calls over time, stacked by disposition: what the chart draws and what it leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallsOverTime {
+    /// How long each bar lasts.
+    pub period: Period,
+    /// Every period from the first to the last call charted, empty ones included so that the
+    /// axis is even; never more than [`MAX_BUCKETS`].
+    pub buckets: Vec<TimeBucket>,
+    /// Calls dated outside the searched range (a placeholder date, a service fault): not
+    /// charted, so that one stray date cannot stretch the axis over centuries.
+    pub outside: u64,
+}
+
+/// Calls per day (or week, month, years: see [`Period`]) for the calls dated within
+/// `range`, the searched days; the others are only counted.
+pub fn calls_over_time(
+    rows: &[CdrRow],
+    indices: &[u32],
+    range: (NaiveDate, NaiveDate),
+) -> CallsOverTime {
     let mut by_day: HashMap<NaiveDate, DispositionCounts> = HashMap::new();
+    let mut outside = 0u64;
     for &i in indices {
         let r = &rows[i as usize];
-        by_day.entry(r.date.date()).or_default().add(&r.disposition);
+        let day = r.date.date();
+        if day < range.0 || day > range.1 {
+            outside += 1;
+            continue;
+        }
+        by_day.entry(day).or_default().add(&r.disposition);
     }
     let (Some(&first), Some(&last)) = (by_day.keys().min(), by_day.keys().max()) else {
-        return Vec::new();
+        return CallsOverTime {
+            period: Period::Day,
+            buckets: Vec::new(),
+            outside,
+        };
     };
-    first
-        .iter_days()
-        .take_while(|d| *d <= last)
-        .map(|day| DayBucket {
-            day,
-            counts: by_day.get(&day).copied().unwrap_or_default(),
+    let period = Period::fitting(first, last);
+    let first_key = period.key(first);
+    let mut buckets: Vec<TimeBucket> = (first_key..=period.key(last))
+        .map(|k| TimeBucket {
+            // Only a bar that starts before chrono's first day has no start of its own.
+            start: period.start(k).unwrap_or(NaiveDate::MIN),
+            counts: DispositionCounts::default(),
         })
-        .collect()
+        .collect();
+    for (day, counts) in by_day {
+        let slot = usize::try_from(period.key(day) - first_key).ok();
+        if let Some(b) = slot.and_then(|i| buckets.get_mut(i)) {
+            b.counts.merge(&counts);
+        }
+    }
+    CallsOverTime {
+        period,
+        buckets,
+        outside,
+    }
 }
 
 /// Calls per hour of the day, 0 to 23.
@@ -169,24 +294,24 @@ pub struct CostGroup {
     /// What was grouped on: a destination, an account.
     pub key: String,
     /// What the group's calls cost.
-    pub cost: Money,
+    pub cost: Computed,
     /// How many calls.
     pub calls: u64,
 }
 
 fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> Vec<CostGroup> {
-    let mut groups: HashMap<&str, (i64, u64)> = HashMap::new();
+    let mut groups: HashMap<&str, (i128, u64)> = HashMap::new();
     for &i in indices {
         let r = &rows[i as usize];
         let g = groups.entry(key(r)).or_default();
-        g.0 = g.0.saturating_add(r.total.units());
+        g.0 += i128::from(r.total.units());
         g.1 += 1;
     }
     let out: Vec<CostGroup> = groups
         .into_iter()
         .map(|(k, (units, calls))| CostGroup {
             key: k.to_owned(),
-            cost: Money::from_units(units),
+            cost: Money::from_wide(units),
             calls,
         })
         .collect();
@@ -202,7 +327,8 @@ fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> V
 /// left out.
 pub fn top_destinations_by_cost(rows: &[CdrRow], indices: &[u32], n: usize) -> Vec<CostGroup> {
     let mut groups = cost_by(rows, indices, |r| &r.destination);
-    groups.retain(|g| g.cost > Money::ZERO);
+    // An overflowing group stays: it is what the user most needs to see.
+    groups.retain(|g| g.cost.map_or(true, |c| c > Money::ZERO));
     groups.truncate(n);
     groups
 }
@@ -275,7 +401,7 @@ mod tests {
         assert_eq!(s.asr(), Some(3.0 / 7.0));
         assert_eq!(s.acd_seconds(), Some(60.0));
         assert_eq!(s.minutes(), 3.0);
-        assert_eq!(s.cost.to_string(), "0.04500000");
+        assert_eq!(s.cost.unwrap().to_string(), "0.04500000");
         let terms = s.terms();
         let shown: Vec<String> = terms.iter().map(|(t, v)| format!("{t} {v}")).collect();
         assert_eq!(
@@ -305,21 +431,124 @@ mod tests {
         assert_eq!(none.asr(), None);
         assert_eq!(none.terms()[2].1, "—");
         assert_eq!(none.terms()[4].1, "—");
-        assert_eq!(none.cost, Money::ZERO);
+        assert_eq!(none.cost, Ok(Money::ZERO));
     }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const MARCH: (NaiveDate, NaiveDate) = (
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    );
 
     #[test]
     fn calls_per_day_fills_the_days_between() {
         let rows = rows();
         let all: Vec<u32> = (0..rows.len() as u32).collect();
-        let days = calls_per_day(&rows, &all);
+        let series = calls_over_time(&rows, &all, MARCH);
+        assert_eq!(series.period, Period::Day);
+        assert_eq!(series.outside, 0);
+        let days = &series.buckets;
         assert_eq!(days.len(), 3);
         assert_eq!(days[0].counts.answered, 2);
         assert_eq!(days[0].counts.no_answer, 1);
         assert_eq!(days[1].counts.total(), 0);
-        assert_eq!(days[1].day, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        assert_eq!(days[1].start, date(2026, 3, 2));
         assert_eq!(days[2].counts.total(), 4);
-        assert!(calls_per_day(&rows, &[]).is_empty());
+        assert!(calls_over_time(&rows, &[], MARCH).buckets.is_empty());
+    }
+
+    /// A row of `rows()` moved to another day.
+    fn on(day: NaiveDate) -> CdrRow {
+        let mut r = rows().remove(0);
+        r.date = day.and_hms_opt(12, 0, 0).unwrap();
+        r
+    }
+
+    #[test]
+    fn days_outside_the_search_are_counted_not_charted() {
+        // Issue 13: a placeholder date decoded as 1970 stretched a 2024 search to 20,000 days.
+        let rows = vec![
+            on(date(2024, 5, 1)),
+            on(date(1970, 1, 1)),
+            on(date(2024, 5, 3)),
+            on(date(9999, 12, 31)),
+        ];
+        let range = (date(2024, 5, 1), date(2024, 5, 31));
+        let series = calls_over_time(&rows, &[0, 1, 2, 3], range);
+        assert_eq!(series.outside, 2);
+        assert_eq!(series.period, Period::Day);
+        assert_eq!(series.buckets.len(), 3);
+        assert_eq!(
+            series.buckets.iter().map(|b| b.counts.total()).sum::<u64>(),
+            2
+        );
+        // Only outside rows: nothing to draw, all counted.
+        let series = calls_over_time(&rows, &[1, 3], range);
+        assert!(series.buckets.is_empty());
+        assert_eq!(series.outside, 2);
+    }
+
+    #[test]
+    fn no_range_draws_more_than_the_bar_limit() {
+        // Issue 13: rows dated 0001-01-01 and 9999-12-31 made 3.65 M daily buckets.
+        let cases = [
+            (date(2024, 1, 1), date(2024, 12, 31), Period::Day, 366),
+            (date(2024, 1, 1), date(2025, 12, 31), Period::Week, 105),
+            (date(2000, 1, 1), date(2026, 12, 31), Period::Month, 324),
+            (date(1900, 1, 1), date(2026, 12, 31), Period::Years(1), 127),
+            (date(1, 1, 1), date(9999, 12, 31), Period::Years(26), 385),
+            (NaiveDate::MIN, NaiveDate::MAX, Period::Years(1315), 400),
+        ];
+        for (first, last, period, bars) in cases {
+            let rows = vec![on(first), on(last)];
+            let series = calls_over_time(&rows, &[0, 1], (first, last));
+            assert_eq!(
+                (series.period, series.buckets.len()),
+                (period, bars),
+                "{first} to {last}"
+            );
+            assert!(series.buckets.len() <= MAX_BUCKETS);
+            assert_eq!(
+                series.buckets.iter().map(|b| b.counts.total()).sum::<u64>(),
+                2
+            );
+            assert_eq!(series.buckets[0].counts.total(), 1);
+            assert_eq!(series.buckets[bars - 1].counts.total(), 1);
+            assert!(series.buckets[0].start <= first);
+        }
+        // Weeks start on Monday: 2024-01-01 was one.
+        let rows = vec![on(date(2024, 1, 3)), on(date(2025, 6, 1))];
+        let series = calls_over_time(&rows, &[0, 1], (date(2024, 1, 1), date(2025, 12, 31)));
+        assert_eq!(series.buckets[0].start, date(2024, 1, 1));
+        assert_eq!(series.buckets[1].start, date(2024, 1, 8));
+    }
+
+    #[test]
+    fn totals_beyond_the_money_range_are_overflows_not_figures() {
+        let mut a = on(date(2026, 3, 1));
+        a.total = Money::parse("92233720368").unwrap();
+        let b = a.clone();
+        let mut credit = a.clone();
+        credit.total = Money::parse("-92233720368").unwrap();
+        let rows = vec![a, b, credit];
+        assert_eq!(
+            Summary::of(&rows, &[0, 1]).cost,
+            Err(crate::money::Overflow)
+        );
+        // The credit brings the total back: judged on the total, not on the way.
+        assert_eq!(
+            Summary::of(&rows, &[0, 1, 2]).cost.unwrap().to_string(),
+            "92233720368.00000000"
+        );
+        assert_eq!(
+            Summary::of(&rows, &[0, 1]).terms()[5].1,
+            "too large to compute"
+        );
+        let top = top_destinations_by_cost(&rows, &[0, 1], 10);
+        assert_eq!(top[0].cost, Err(crate::money::Overflow));
     }
 
     #[test]
@@ -341,7 +570,7 @@ mod tests {
         let top = top_destinations_by_cost(&rows, &all, 10);
         let keys: Vec<&str> = top.iter().map(|g| g.key.as_str()).collect();
         assert_eq!(keys, ["5552", "5551"]);
-        assert_eq!(top[0].cost.to_string(), "0.03500000");
+        assert_eq!(top[0].cost.unwrap().to_string(), "0.03500000");
         assert_eq!(top[0].calls, 2);
         assert_eq!(top_destinations_by_cost(&rows, &all, 1).len(), 1);
     }
@@ -353,8 +582,8 @@ mod tests {
         let acc = cost_per_account(&rows, &all);
         assert_eq!(acc.len(), 2);
         assert_eq!(acc[0].key, "100000_Office");
-        assert_eq!(acc[0].cost.to_string(), "0.03000000");
-        assert_eq!(acc[1].cost.to_string(), "0.01500000");
+        assert_eq!(acc[0].cost.unwrap().to_string(), "0.03000000");
+        assert_eq!(acc[1].cost.unwrap().to_string(), "0.01500000");
         assert_eq!(acc.iter().map(|g| g.calls).sum::<u64>(), 7);
     }
 }

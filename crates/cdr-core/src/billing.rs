@@ -5,7 +5,7 @@
 //! 8 decimals. Everything here is integer arithmetic so that the simulator and the portal's
 //! own checks agree with the service to the last 10⁻⁸.
 
-use crate::money::Money;
+use crate::money::{Computed, Money};
 
 /// The seconds that are billed: `seconds` rounded up to a whole number of increments.
 ///
@@ -26,15 +26,16 @@ pub fn billed_seconds(seconds: u32, increment: u32) -> u32 {
 
 /// The charge for a call of `seconds` at `rate_per_minute`, billed in `increment`s.
 ///
-/// Rounded half away from zero to 8 decimals. A call of 0 seconds costs nothing.
+/// Rounded half away from zero to 8 decimals. A call of 0 seconds costs nothing. A charge
+/// beyond [`Money`]'s range (an absurd rate) is an [`Overflow`](crate::money::Overflow).
 ///
 /// ```
 /// use cdr_core::{billing::charge, money::Money};
 /// let rate = Money::parse("0.009").unwrap();
 /// // 27 s at 6 s increments is billed as 30 s: half a minute.
-/// assert_eq!(charge(27, 6, rate).to_string(), "0.00450000");
+/// assert_eq!(charge(27, 6, rate).unwrap().to_string(), "0.00450000");
 /// ```
-pub fn charge(seconds: u32, increment: u32, rate_per_minute: Money) -> Money {
+pub fn charge(seconds: u32, increment: u32, rate_per_minute: Money) -> Computed {
     let billed = i128::from(billed_seconds(seconds, increment));
     let numerator = billed * i128::from(rate_per_minute.units());
     let half = 30;
@@ -43,12 +44,8 @@ pub fn charge(seconds: u32, increment: u32, rate_per_minute: Money) -> Money {
     } else {
         (numerator - half) / 60
     };
-    // At most u32::MAX * i64::MAX / 60: beyond i64 only for absurd rates, so clamp.
-    Money::from_units(i64::try_from(rounded).unwrap_or(if rounded > 0 {
-        i64::MAX
-    } else {
-        i64::MIN
-    }))
+    // At most u32::MAX * i64::MAX / 60, which i128 holds; beyond i64 only for absurd rates.
+    Money::from_wide(rounded)
 }
 
 #[cfg(test)]
@@ -81,7 +78,7 @@ mod tests {
         ];
         for (seconds, increment, rate, expected) in table {
             assert_eq!(
-                charge(seconds, increment, m(rate)).to_string(),
+                charge(seconds, increment, m(rate)).unwrap().to_string(),
                 expected,
                 "{seconds}s @ {increment}s increments, rate {rate}"
             );
@@ -99,8 +96,18 @@ mod tests {
     }
 
     #[test]
-    fn huge_values_do_not_panic() {
-        let _ = charge(u32::MAX, 1, Money::from_units(i64::MAX));
-        let _ = charge(u32::MAX, 1, Money::from_units(i64::MIN));
+    fn huge_values_overflow_instead_of_clamping() {
+        use crate::money::Overflow;
+        assert_eq!(
+            charge(u32::MAX, 1, Money::from_units(i64::MAX)),
+            Err(Overflow)
+        );
+        assert_eq!(
+            charge(u32::MAX, 1, Money::from_units(i64::MIN)),
+            Err(Overflow)
+        );
+        // 60 s at the largest rate is that rate, exactly.
+        let max = Money::from_units(i64::MAX);
+        assert_eq!(charge(60, 60, max), Ok(max));
     }
 }

@@ -8,9 +8,10 @@
 
 use chrono::Datelike;
 
-use crate::analytics::{CostGroup, DayBucket};
+use crate::analytics::{CallsOverTime, CostGroup, Period};
 use crate::display;
 use crate::html::escape;
+use crate::money::Money;
 
 /// Width of every chart's view box.
 const W: f64 = 640.0;
@@ -34,6 +35,8 @@ pub struct Svg {
     pub label: String,
     /// The inner markup, every text escaped.
     pub body: String,
+    /// A sentence shown under the chart about what it leaves out; empty when nothing is.
+    pub note: String,
 }
 
 /// Appends `v` rounded to a tenth, without a trailing `.0`.
@@ -129,17 +132,35 @@ fn view_box(h: f64) -> String {
     out
 }
 
-/// Calls per day, one bar per day stacked by disposition; a date under every few bars.
-pub fn calls_per_day(days: &[DayBucket]) -> Svg {
+/// Calls over time, one bar per period stacked by disposition; a date under every few bars.
+pub fn calls_over_time(series: &CallsOverTime) -> Svg {
+    let days = &series.buckets;
     let max = nice_max(days.iter().map(|d| d.counts.total()).max().unwrap_or(0));
     let band = (W - PAD_L) / days.len().max(1) as f64;
     let plot_h = H - PAD_B - PAD_T;
     let label_every = (days.len() / 8).max(1);
+    let (unit, units) = match series.period {
+        Period::Day => ("day", "days"),
+        Period::Week => ("week", "weeks"),
+        Period::Month => ("month", "months"),
+        Period::Years(_) => ("year", "years"),
+    };
     let mut body = String::new();
     y_axis(&mut body, max);
     for (i, d) in days.iter().enumerate() {
         let x = PAD_L + band * i as f64 + band * 0.1;
         let mut y = H - PAD_B;
+        let when = match series.period {
+            Period::Day => d.start.to_string(),
+            Period::Week => format!("week of {}", d.start),
+            Period::Month => format!("{:04}-{:02}", d.start.year(), d.start.month()),
+            Period::Years(1) => d.start.year().to_string(),
+            Period::Years(n) => format!(
+                "{}–{}",
+                d.start.year(),
+                i64::from(d.start.year()) + i64::from(n) - 1
+            ),
+        };
         body.push_str("<g>");
         for ((label, n), colour) in d.counts.labelled().into_iter().zip(DISPOSITION_COLOURS) {
             if n == 0 {
@@ -148,29 +169,49 @@ pub fn calls_per_day(days: &[DayBucket]) -> Svg {
             let h = plot_h * n as f64 / max as f64;
             y -= h;
             let title = format!(
-                "{}: {} {}",
-                d.day,
+                "{when}: {} {}",
                 display::count(n),
                 label.to_ascii_lowercase()
             );
             rect(&mut body, x, y, band * 0.8, h, colour, &title);
         }
         if i % label_every == 0 {
-            let day = format!("{:02}-{:02}", d.day.month(), d.day.day());
+            let tick = match series.period {
+                Period::Day | Period::Week => {
+                    format!("{:02}-{:02}", d.start.month(), d.start.day())
+                }
+                Period::Month => format!("{:04}-{:02}", d.start.year(), d.start.month()),
+                Period::Years(_) => d.start.year().to_string(),
+            };
             let (tx, ty) = (x + band * 0.4, H - 6.0);
-            text(&mut body, Some("x-label"), tx, ty, Some("middle"), &day);
+            text(&mut body, Some("x-label"), tx, ty, Some("middle"), &tick);
         }
         body.push_str("</g>");
     }
     let total: u64 = days.iter().map(|b| b.counts.total()).sum();
+    let mut label = format!(
+        "Calls per {unit} over {} {}, {} calls in all, stacked by disposition",
+        days.len(),
+        if days.len() == 1 { unit } else { units },
+        display::count(total)
+    );
+    let note = match series.outside {
+        0 => String::new(),
+        1 => "1 call dated outside the searched days is not charted.".to_owned(),
+        n => format!(
+            "{} calls dated outside the searched days are not charted.",
+            display::count(n)
+        ),
+    };
+    if !note.is_empty() {
+        label.push_str("; ");
+        label.push_str(note.trim_end_matches('.'));
+    }
     Svg {
         view_box: view_box(H),
-        label: format!(
-            "Calls per day over {} days, {} calls in all, stacked by disposition",
-            days.len(),
-            display::count(total)
-        ),
+        label,
         body,
+        note,
     }
 }
 
@@ -218,6 +259,7 @@ pub fn calls_per_hour(hours: &[u64; 24]) -> Svg {
             display::count(*n)
         ),
         body,
+        note: String::new(),
     }
 }
 
@@ -226,16 +268,19 @@ pub fn cost_bars(title: &str, groups: &[CostGroup]) -> Svg {
     const ROW: f64 = 22.0;
     const LABEL_W: f64 = 170.0;
     const VALUE_W: f64 = 90.0;
+    // An overflowing group is drawn at full length: it is too large to compare.
     let max = groups
         .iter()
-        .map(|c| c.cost.units())
+        .filter_map(|c| c.cost.ok())
+        .map(Money::units)
         .max()
         .unwrap_or(0)
         .max(1) as f64;
     let mut body = String::new();
     for (i, c) in groups.iter().enumerate() {
         let y = 4.0 + ROW * i as f64;
-        let w = ((W - LABEL_W - VALUE_W) * c.cost.units() as f64 / max).max(1.0);
+        let share = c.cost.map_or(1.0, |m| m.units() as f64 / max);
+        let w = ((W - LABEL_W - VALUE_W) * share).max(1.0);
         let cost = display::money(c.cost);
         body.push_str("<g>");
         text(
@@ -264,14 +309,14 @@ pub fn cost_bars(title: &str, groups: &[CostGroup]) -> Svg {
             format!("{title}; highest: {}", highest.join(", "))
         },
         body,
+        note: String::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::DispositionCounts;
-    use crate::money::Money;
+    use crate::analytics::{DispositionCounts, TimeBucket};
     use chrono::NaiveDate;
 
     fn count(s: &str, needle: &str) -> usize {
@@ -306,17 +351,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn days_stack_one_rect_per_disposition_present() {
-        let day = |d, answered, busy| DayBucket {
-            day: NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
+    fn day(d: u32, answered: u64, busy: u64) -> TimeBucket {
+        TimeBucket {
+            start: NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
             counts: DispositionCounts {
                 answered,
                 busy,
                 ..Default::default()
             },
-        };
-        let svg = calls_per_day(&[day(1, 3, 1), day(2, 0, 0), day(3, 2, 0)]);
+        }
+    }
+
+    fn series(period: Period, buckets: Vec<TimeBucket>, outside: u64) -> CallsOverTime {
+        CallsOverTime {
+            period,
+            buckets,
+            outside,
+        }
+    }
+
+    #[test]
+    fn days_stack_one_rect_per_disposition_present() {
+        let days = vec![day(1, 3, 1), day(2, 0, 0), day(3, 2, 0)];
+        let svg = calls_over_time(&series(Period::Day, days, 0));
         assert_eq!(svg.view_box, "0 0 640 220");
         assert_eq!(count(&svg.body, "<rect"), 3);
         assert!(svg.body.contains("<title>2026-03-01: 3 answered</title>"));
@@ -330,9 +387,30 @@ mod tests {
             "Calls per day over 3 days, 6 calls in all, stacked by disposition"
         );
         assert_eq!(
-            calls_per_day(&[]).label,
+            calls_over_time(&series(Period::Day, Vec::new(), 0)).label,
             "Calls per day over 0 days, 0 calls in all, stacked by disposition"
         );
+    }
+
+    #[test]
+    fn longer_periods_and_stray_dates_are_named() {
+        let svg = calls_over_time(&series(Period::Month, vec![day(1, 2, 0)], 3));
+        assert!(svg.body.contains("<title>2026-03: 2 answered</title>"));
+        assert!(svg.body.contains(">2026-03</text>"));
+        assert_eq!(
+            svg.label,
+            "Calls per month over 1 month, 2 calls in all, stacked by disposition; 3 calls dated outside the searched days are not charted"
+        );
+        assert_eq!(
+            svg.note,
+            "3 calls dated outside the searched days are not charted."
+        );
+        let svg = calls_over_time(&series(Period::Years(5), vec![day(1, 1, 0)], 0));
+        assert!(svg.body.contains("<title>2026–2030: 1 answered</title>"));
+        let svg = calls_over_time(&series(Period::Week, vec![day(2, 1, 0)], 0));
+        assert!(svg
+            .body
+            .contains("<title>week of 2026-03-02: 1 answered</title>"));
     }
 
     #[test]
@@ -357,12 +435,12 @@ mod tests {
         let groups = [
             CostGroup {
                 key: "Canada <script>".into(),
-                cost: Money::parse("2.5").unwrap(),
+                cost: Ok(Money::parse("2.5").unwrap()),
                 calls: 10,
             },
             CostGroup {
                 key: "USA & co".into(),
-                cost: Money::parse("1.25").unwrap(),
+                cost: Ok(Money::parse("1.25").unwrap()),
                 calls: 4,
             },
         ];
@@ -383,5 +461,15 @@ mod tests {
             cost_bars("Cost per account", &[]).label,
             "Cost per account: none"
         );
+        let overflow = [CostGroup {
+            key: "X".into(),
+            cost: Err(crate::money::Overflow),
+            calls: 2,
+        }];
+        let svg = cost_bars("Top", &overflow);
+        assert!(svg
+            .body
+            .contains("<title>X: too large to compute over 2 calls</title>"));
+        assert!(svg.body.contains("width=\"380\""));
     }
 }

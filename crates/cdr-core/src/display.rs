@@ -1,6 +1,6 @@
 //! How numbers read on screen: grouped thousands, percentages, durations, money.
 
-use crate::money::Money;
+use crate::money::{Computed, Overflow};
 
 /// `1234567` → `1,234,567`.
 pub fn count(n: u64) -> String {
@@ -57,8 +57,12 @@ pub fn duration(seconds: Option<f64>) -> String {
     }
 }
 
-/// Money for people: `$12.3456`, four decimals (the API's eight stay in exports).
-pub fn money(m: Money) -> String {
+/// Money for people: `$12.3456`, four decimals (the API's eight stay in exports); a sum too
+/// large to compute says so.
+pub fn money(m: Computed) -> String {
+    let Ok(m) = m else {
+        return Overflow.to_string();
+    };
     let units = m.units();
     let sign = if units < 0 { "-" } else { "" };
     let abs = units.unsigned_abs();
@@ -70,6 +74,7 @@ pub fn money(m: Money) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Money;
 
     #[test]
     fn numbers_read_as_people_write_them() {
@@ -88,9 +93,17 @@ mod tests {
         assert_eq!(duration(Some(125.0)), "2m 05s");
         assert_eq!(duration(Some(3723.0)), "1h 02m 03s");
         assert_eq!(duration(None), "—");
-        assert_eq!(money(Money::parse("0.00500000").unwrap()), "$0.0050");
-        assert_eq!(money(Money::parse("1234.56789").unwrap()), "$1,234.5679");
-        assert_eq!(money(Money::parse("-0.00004").unwrap()), "-$0.0000");
-        assert_eq!(money(Money::ZERO), "$0.0000");
+        assert_eq!(money(Ok(Money::parse("0.00500000").unwrap())), "$0.0050");
+        assert_eq!(
+            money(Ok(Money::parse("1234.56789").unwrap())),
+            "$1,234.5679"
+        );
+        assert_eq!(money(Ok(Money::parse("-0.00004").unwrap())), "-$0.0000");
+        assert_eq!(money(Ok(Money::ZERO)), "$0.0000");
+        assert_eq!(
+            money(Ok(Money::from_units(i64::MIN))),
+            "-$92,233,720,368.5478"
+        );
+        assert_eq!(money(Err(Overflow)), "too large to compute");
     }
 }

@@ -7,11 +7,65 @@ use crate::table::{CdrTable, Column};
 
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe, so that an
 /// exported caller id such as `=HYPERLINK(...)` stays text (OWASP's advice for CSV injection).
+///
+/// The guard looks past leading whitespace (spreadsheets skip it: ` =1+1` is a formula too),
+/// and takes the full-width signs that some locales' spreadsheets read like ASCII ones. A
+/// plain decimal (`-0.5`, a credit) is no formula and stays a number.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    neutralise_field(cell, false)
+}
+
+/// [`neutralise`] for a row's first field, which a reader that splits on `;` or tab joins
+/// with the fields after it (`-0.5,=x` would be one field there): no sign may start it, not
+/// even a number's.
+fn neutralise_field(cell: &str, first: bool) -> Cow<'_, str> {
+    let whole =
+        matches!(cell.as_bytes().first(), Some(b'\t' | b'\r')) || starts_formula(cell, !first);
+    // Opened where `;` or tab separates fields, a cell is split there, and the quotes that
+    // keep it whole for `,` readers start mid-field, where such a reader ignores them: each
+    // piece after a separator gets the same guard as a whole cell.
+    let inner = cell
+        .char_indices()
+        .any(|(i, c)| matches!(c, ';' | '\t') && starts_formula(&cell[i + 1..], false));
+    if !whole && !inner {
+        return Cow::Borrowed(cell);
     }
+    let mut out = String::with_capacity(cell.len() + 4);
+    if whole {
+        out.push('\'');
+    }
+    let mut rest = cell;
+    while let Some(at) = rest.find([';', '\t']) {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        if starts_formula(rest, false) {
+            out.push('\'');
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether a spreadsheet would read `text` as a formula: a sign after any whitespace, unless
+/// `numbers_pass` and the text is a plain decimal. Quotes are looked past as well: where a
+/// piece starts mid-cell, the doubled quotes of RFC 4180 read as an empty quoted string
+/// that the sign then follows, and the cell's closing quote ends the piece, so that no piece
+/// inside a cell is ever a clean number.
+fn starts_formula(text: &str, numbers_pass: bool) -> bool {
+    let rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
+    rest.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠'])
+        && !(numbers_pass && is_plain_decimal(rest))
+}
+
+/// `-12`, `-0.50000000`: an optional minus, digits, and an optional fraction. Nothing else
+/// (no `+`, exponent or operator) so that nothing read as a number can be a formula.
+fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `UTC-05:00`, `UTC+05:30`, `UTC`: how a timezone offset is named in headers.
@@ -25,14 +79,16 @@ pub fn utc_label(tz: Timezone) -> String {
     format!("UTC{sign}{:02}:{:02}", abs / 3600, abs / 60 % 60)
 }
 
-/// Appends one field, quoted only when it holds a comma, a quote or a line break (RFC 4180),
-/// as the `csv` crate's writer does. Written here because that crate's writer costs the
-/// browser bundle some 10 KB for what is one loop.
-fn push_field(cell: &str, out: &mut Vec<u8>) {
-    let cell = neutralise(cell);
+/// Appends one field, quoted when it holds a comma, a quote or a line break (RFC 4180), and
+/// also a semicolon or a tab: spreadsheets in locales whose list separator is `;` (French,
+/// German…) or that guess tabs split there, and would then read `IN;=1+1` as a formula cell.
+/// Written here because the `csv` crate's writer costs the browser bundle some 10 KB for
+/// what is one loop.
+fn push_field(cell: &str, first: bool, out: &mut Vec<u8>) {
+    let cell = neutralise_field(cell, first);
     if cell
         .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r' | b';' | b'\t'))
     {
         out.push(b'"');
         for b in cell.bytes() {
@@ -59,7 +115,7 @@ where
             if i > 0 {
                 out.push(b',');
             }
-            push_field(&cell, &mut out);
+            push_field(&cell, i == 0, &mut out);
         }
         out.extend_from_slice(b"\r\n");
     };
@@ -121,12 +177,51 @@ mod tests {
     fn formulas_are_neutralised_and_plain_text_is_not() {
         assert_eq!(neutralise("=1+1"), "'=1+1");
         assert_eq!(neutralise("+15551234567"), "'+15551234567");
-        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("\tx"), "'\tx");
         assert_eq!(neutralise("5551234567"), "5551234567");
         assert_eq!(neutralise("a=b"), "a=b");
         assert_eq!(neutralise(""), "");
+        // Issue 13: whitespace before the sign does not hide a formula…
+        assert_eq!(neutralise(" =1+1"), "' =1+1");
+        assert_eq!(neutralise("\n\n=1+1"), "'\n\n=1+1");
+        assert_eq!(neutralise("\u{a0}@x"), "'\u{a0}@x");
+        assert_eq!(neutralise("＝1+1"), "'＝1+1");
+        // …and a credit stays a number a spreadsheet can add up.
+        assert_eq!(neutralise("-0.50000000"), "-0.50000000");
+        assert_eq!(neutralise("-2"), "-2");
+        assert_eq!(neutralise("-"), "'-");
+        assert_eq!(neutralise("-.5"), "'-.5");
+        assert_eq!(neutralise("-1e5"), "'-1e5");
+    }
+
+    #[test]
+    fn separators_of_every_locale_are_quoted() {
+        let out = write_csv(
+            &["a".to_owned(), "b".to_owned()],
+            [[Cow::Borrowed("IN;=1+1"), Cow::Borrowed("x\ty")]],
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,b\r\n\"IN;'=1+1\",\"x\ty\"\r\n"
+        );
+        // Every piece a `;` or tab reader would see is guarded, and only those.
+        assert_eq!(neutralise("a; -x\t@y;-5;b"), "a;' -x\t'@y;'-5;b");
+        assert_eq!(neutralise("=a;=b"), "'=a;'=b");
+        // A credit exports as a number, not as text; only as a row's first field, which a
+        // `;` reader joins with the rest of the row, does it get the guard.
+        let table = CdrTable::new(vec![row("x", "-0.5")]);
+        let csv = cdr_csv(
+            &table,
+            &[0],
+            &[Column::Disposition, Column::Total],
+            Timezone::UTC,
+        );
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(csv, "Disposition,Total\r\nNO ANSWER,-0.50000000\r\n");
+        let csv = cdr_csv(&table, &[0], &[Column::Total], Timezone::UTC);
+        assert_eq!(String::from_utf8(csv).unwrap(), "Total\r\n'-0.50000000\r\n");
     }
 
     #[test]
@@ -199,7 +294,7 @@ mod tests {
             #[test]
             fn any_cells_read_back(
                 rows in proptest::collection::vec(
-                    proptest::collection::vec("[a-z,\"\r\n =+'\\-]{0,8}", 2..5), 1..6),
+                    proptest::collection::vec("[a-z0-9.,;\t\"\r\n =+@'\\-]{0,8}", 2..5), 1..6),
             ) {
                 let width = rows[0].len();
                 let rows: Vec<Vec<String>> = rows
@@ -218,9 +313,32 @@ mod tests {
                     .collect();
                 let expected: Vec<Vec<String>> = rows
                     .iter()
-                    .map(|r| r.iter().map(|c| neutralise(c).into_owned()).collect())
+                    .map(|r| r.iter().enumerate().map(|(i, c)| neutralise_field(c, i == 0).into_owned()).collect())
                     .collect();
                 prop_assert_eq!(back, expected);
+            }
+
+            /// Read as a spreadsheet of any list separator would, no field is a formula.
+            #[test]
+            fn no_field_is_a_formula_whatever_the_separator(
+                cells in proptest::collection::vec("[a-z0-9.,;\t\" =+@\\-]{0,8}", 1..6),
+            ) {
+                let headers: Vec<String> = (0..cells.len()).map(|i| format!("h{i}")).collect();
+                let out = write_csv(&headers, [cells.iter().map(|c| Cow::Borrowed(c.as_str()))]);
+                for sep in [b',', b';', b'\t'] {
+                    let mut reader = csv::ReaderBuilder::new()
+                        .delimiter(sep)
+                        .has_headers(false)
+                        .flexible(true)
+                        .from_reader(out.as_slice());
+                    for record in reader.records() {
+                        for field in record.unwrap().iter() {
+                            let f = field.trim_start();
+                            let sign = f.starts_with(['=', '+', '-', '@']);
+                            prop_assert!(!sign || is_plain_decimal(f), "{:?} read with {:?}", field, sep as char);
+                        }
+                    }
+                }
             }
         }
     }

@@ -240,8 +240,16 @@ impl<'a> Number<'a> {
             return [sign, "0"].concat();
         };
         let point = self.point();
-        if point - (first as i64) < MIN_EXPONENT {
+        // Saturating: a hostile exponent (`0.001e-99999999999999999999`) puts `point` near
+        // `i64::MIN`, where a plain subtraction wraps to a huge positive count of zeros.
+        let magnitude = point.saturating_sub(first as i64);
+        if magnitude < MIN_EXPONENT {
             return [sign, "0"].concat();
+        }
+        if magnitude > MAX_INT_DIGITS {
+            // Only a number that never went through `check_range` gets here; writing it out
+            // would take as many bytes as its exponent says.
+            return self.text.to_owned();
         }
         let last = (0..self.len())
             .rev()
@@ -1096,6 +1104,28 @@ mod tests {
         assert!(matches!(Parser::new("-1e309").scalar(), Err(Fail::Syntax)));
         assert!(matches!(Parser::new("1e308").scalar(), Ok(Scalar::Num(_))));
         assert!(skips("1e400"));
+    }
+
+    #[test]
+    fn hostile_exponents_neither_wrap_nor_blow_up() {
+        // The 39-byte answer that killed the tab: the exponent saturates near i64::MIN and the
+        // digit count below the point used to wrap to ~9.2e18 zeros.
+        let text = |s: &str| num(s).to_text();
+        assert_eq!(text("0.001e-99999999999999999999"), "0");
+        assert_eq!(text("-0.001e-99999999999999999999"), "-0");
+        assert_eq!(text("1e-9223372036854775808"), "0");
+        assert_eq!(text("123.456e-9223372036854775807"), "0");
+        // The other end is refused where numbers are read, and kept as written if asked.
+        assert_eq!(text("1e99999999999999999999"), "1e99999999999999999999");
+        assert!(matches!(
+            Parser::new("1e99999999999999999999").scalar(),
+            Err(Fail::Syntax)
+        ));
+        for hostile in ["0.001e-99999999999999999999", "9e9223372036854775807"] {
+            let n = Number::from_decimal_text(hostile).unwrap();
+            assert!(n.to_text().len() <= hostile.len());
+            assert!(n.scaled(8).is_some_and(|s| s.whole == 0) || n.scaled(8).is_none());
+        }
     }
 
     #[test]

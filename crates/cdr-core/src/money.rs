@@ -5,8 +5,6 @@
 //! as an integer count of 10⁻⁸ units and only turned into `f64` for drawing charts.
 
 use std::fmt;
-use std::iter::Sum;
-use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
@@ -23,7 +21,7 @@ pub const DECIMALS: usize = 8;
 /// use cdr_core::money::Money;
 /// let rate = Money::parse("0.015").unwrap();
 /// assert_eq!(rate.to_string(), "0.01500000");
-/// assert_eq!((rate + rate).units(), 3_000_000);
+/// assert_eq!(rate.checked_add(rate).unwrap().units(), 3_000_000);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(i64);
@@ -169,16 +167,39 @@ impl Money {
         self.0 as f64 / UNITS_PER_DOLLAR as f64
     }
 
-    /// Adds, or `None` on overflow.
-    pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
+    /// `self + other`; an [`Overflow`] rather than a wrapped figure.
+    pub fn checked_add(self, other: Money) -> Computed {
+        self.0.checked_add(other.0).map(Money).ok_or(Overflow)
     }
 
-    /// The absolute amount.
-    pub const fn abs(self) -> Money {
-        Money(self.0.abs())
+    /// `self - other`; an [`Overflow`] rather than a wrapped figure.
+    pub fn checked_sub(self, other: Money) -> Computed {
+        self.0.checked_sub(other.0).map(Money).ok_or(Overflow)
+    }
+
+    /// The sum of `amounts`. Summed in 128 bits, so only a total that does not fit is an
+    /// [`Overflow`], not a partial sum on the way (a credit can bring a sum back).
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Money>) -> Computed {
+        // 2^64 amounts of at most 2^63 units each cannot reach 2^127.
+        let total: i128 = amounts.into_iter().map(|m| i128::from(m.0)).sum();
+        Money::from_wide(total)
+    }
+
+    /// An amount counted in 128 bits, when it fits.
+    pub fn from_wide(units: i128) -> Computed {
+        i64::try_from(units).map(Money).map_err(|_| Overflow)
     }
 }
+
+/// An amount that does not fit in [`Money`] (beyond ±92 billion): the figures it came from are
+/// absurd or hostile, and the user is told so instead of being shown a wrapped number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, thiserror::Error)]
+#[error("too large to compute")]
+pub struct Overflow;
+
+/// An amount worked out from the API's figures (a sum, a difference, a charge): exact, or an
+/// [`Overflow`]. `Ok` sorts before `Err`, so overflows sort last.
+pub type Computed = Result<Money, Overflow>;
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -194,51 +215,6 @@ impl FromStr for Money {
     type Err = MoneyError;
     fn from_str(s: &str) -> Result<Money, MoneyError> {
         Money::parse(s)
-    }
-}
-
-impl Add for Money {
-    type Output = Money;
-    fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
-    }
-}
-
-impl AddAssign for Money {
-    fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
-    }
-}
-
-impl Sub for Money {
-    type Output = Money;
-    fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
-    }
-}
-
-impl SubAssign for Money {
-    fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
-    }
-}
-
-impl Neg for Money {
-    type Output = Money;
-    fn neg(self) -> Money {
-        Money(-self.0)
-    }
-}
-
-impl Sum for Money {
-    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        iter.fold(Money::ZERO, Add::add)
-    }
-}
-
-impl<'a> Sum<&'a Money> for Money {
-    fn sum<I: Iterator<Item = &'a Money>>(iter: I) -> Money {
-        iter.copied().sum()
     }
 }
 
@@ -325,11 +301,33 @@ mod tests {
     fn arithmetic_and_order() {
         let a = Money::parse("0.1").unwrap();
         let b = Money::parse("0.2").unwrap();
-        assert_eq!((a + b).to_string(), "0.30000000");
-        assert_eq!((a - b).to_string(), "-0.10000000");
+        assert_eq!(a.checked_add(b).unwrap().to_string(), "0.30000000");
+        assert_eq!(a.checked_sub(b).unwrap().to_string(), "-0.10000000");
         assert!(a < b);
-        assert_eq!([a, b, a].iter().sum::<Money>().to_string(), "0.40000000");
+        assert_eq!(
+            Money::checked_sum([a, b, a]).unwrap().to_string(),
+            "0.40000000"
+        );
         assert_eq!(Money::default(), Money::ZERO);
+    }
+
+    #[test]
+    fn overflow_is_an_error_never_a_wrapped_figure() {
+        // Issue 13: 92233720368 minus -92233720368 wrapped to -1.09551616.
+        let big = Money::parse("92233720368").unwrap();
+        let neg = Money::parse("-92233720368").unwrap();
+        assert_eq!(big.checked_sub(neg), Err(Overflow));
+        assert_eq!(big.checked_add(big), Err(Overflow));
+        assert_eq!(
+            Money::from_units(i64::MIN).checked_sub(Money::from_units(1)),
+            Err(Overflow)
+        );
+        // A sum is judged by its total: a credit can bring it back into range.
+        assert_eq!(Money::checked_sum([big, big, neg, neg]), Ok(Money::ZERO));
+        assert_eq!(Money::checked_sum([big, big]), Err(Overflow));
+        assert_eq!(Money::checked_sum([]), Ok(Money::ZERO));
+        // Overflows sort after every amount.
+        assert!(Ok(Money::from_units(i64::MAX)) < Err::<Money, _>(Overflow));
     }
 
     #[test]

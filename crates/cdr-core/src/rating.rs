@@ -20,7 +20,7 @@
 //! assert_eq!(rates[i].prefix, "1418");
 //! // 27 s at 6 s increments is billed as 30 s: half a minute.
 //! let price = Pricing::new(27, rates[i].increment, rates[i].rate);
-//! assert_eq!((price.billed_seconds, price.cost.to_string().as_str()), (30, "0.00450000"));
+//! assert_eq!((price.billed_seconds, price.cost.unwrap().to_string().as_str()), (30, "0.00450000"));
 //! ```
 
 use std::borrow::Cow;
@@ -30,7 +30,7 @@ use crate::billing::{billed_seconds, charge};
 use crate::display;
 use crate::export::write_csv;
 use crate::model::{parse_hms, CdrRow, RateRow, TerminationRate};
-use crate::money::{Money, UNITS_PER_DOLLAR};
+use crate::money::{Computed, Money, UNITS_PER_DOLLAR};
 use crate::table::SortDir;
 
 /// The most digits a dialled number may hold: E.164 allows 15, plus the 3 of `011`.
@@ -197,7 +197,7 @@ pub struct Pricing {
     /// The length billed: whole increments.
     pub billed_seconds: u32,
     /// The charge, rounded to 8 decimals; nothing for a 0-second call.
-    pub cost: Money,
+    pub cost: Computed,
 }
 
 impl Pricing {
@@ -269,7 +269,7 @@ pub fn quote_termination(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Margin {
     /// Client rate minus real rate, per minute (negative when selling at a loss).
-    pub per_minute: Money,
+    pub per_minute: Computed,
     /// The margin in hundredths of a percent of the client rate (`3500` is 35.00 %), rounded
     /// half away from zero; `None` when the client rate is 0, where a percentage means nothing
     /// (or for amounts too large to divide exactly, beyond $4 million a minute).
@@ -279,11 +279,12 @@ pub struct Margin {
 /// The margin of a client rate over a real rate. Increments are not part of it: both rates
 /// are per minute, whatever they are billed in.
 pub fn margin(client_rate: Money, real_rate: Money) -> Margin {
-    let per_minute = client_rate - real_rate;
+    let per_minute = client_rate.checked_sub(real_rate);
     // i64 rather than i128: 128-bit division would add its runtime routine to the browser
     // bundle, and only margins beyond $4 million a minute overflow (they get no percentage).
     let percent_hundredths = (!client_rate.is_zero())
         .then(|| {
+            let per_minute = per_minute.ok()?;
             let num = per_minute.units().checked_abs()?.checked_mul(20_000)?;
             let den = client_rate.units().checked_abs()?.checked_mul(2)?;
             // Round the magnitude half up, then give it the quotient's sign: half away from zero.
@@ -327,6 +328,17 @@ pub fn amount(m: Money) -> String {
     let frac = format!("{:08}", abs % per);
     let keep = frac.trim_end_matches('0').len().max(4);
     format!("{sign}${}.{}", display::count(abs / per), &frac[..keep])
+}
+
+/// [`amount`] of a computed amount, or says that it is too large to compute.
+pub fn computed_amount(c: Computed) -> String {
+    c.map_or_else(|e| e.to_string(), amount)
+}
+
+/// A computed amount for a CSV cell: 8 decimals, or `overflow`, which no spreadsheet reads as
+/// a number (a wrapped figure would be read as one).
+pub fn computed_csv(c: Computed) -> String {
+    c.map_or_else(|_| "overflow".to_owned(), |m| m.to_string())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -395,7 +407,7 @@ impl RateColumn {
             RateColumn::ClientRate => amount(r.client_rate),
             RateColumn::RealIncrement => format!("{} s", r.real_increment),
             RateColumn::RealRate => amount(r.real_rate),
-            RateColumn::Margin => amount(r.margin().per_minute),
+            RateColumn::Margin => computed_amount(r.margin().per_minute),
             RateColumn::MarginPercent => format_percent(r.margin().percent_hundredths),
         }
     }
@@ -459,7 +471,7 @@ pub fn rates_csv(rates: &[RateRow], order: &[usize]) -> Vec<u8> {
                 Cow::Owned(r.client_rate.to_string()),
                 Cow::Owned(r.real_increment.to_string()),
                 Cow::Owned(r.real_rate.to_string()),
-                Cow::Owned(m.per_minute.to_string()),
+                Cow::Owned(computed_csv(m.per_minute)),
                 Cow::Owned(percent),
             ]
         }),
@@ -493,8 +505,8 @@ pub struct RouteComparison {
 
 impl RouteComparison {
     /// The second route's rate minus the first's, when both have the prefix.
-    pub fn difference(&self) -> Option<Money> {
-        Some(self.right?.rate - self.left?.rate)
+    pub fn difference(&self) -> Option<Computed> {
+        Some(self.right?.rate.checked_sub(self.left?.rate))
     }
 }
 
@@ -625,11 +637,11 @@ pub struct ChargeExplanation {
     /// Where the rate came from.
     pub rate_source: RateSource,
     /// The total the rule gives; `None` when the rate is unknown and the call lasted.
-    pub recomputed: Option<Money>,
+    pub recomputed: Option<Computed>,
     /// The total the API returned.
     pub api_total: Money,
     /// The API's total minus the recomputed one.
-    pub difference: Option<Money>,
+    pub difference: Option<Computed>,
     /// Whether the difference is more than rounding ([`ROUNDING_TOLERANCE`]) explains.
     pub flagged: bool,
 }
@@ -675,11 +687,11 @@ pub fn explain_charge(row: &CdrRow, rates: &[RateRow]) -> ChargeExplanation {
         (None, None) => (None, RateSource::Unknown),
     };
     let recomputed = if row.seconds == 0 {
-        Some(Money::ZERO)
+        Some(Ok(Money::ZERO))
     } else {
         rate.map(|r| charge(row.seconds, increment, r))
     };
-    let difference = recomputed.map(|c| row.total - c);
+    let difference = recomputed.map(|c| c.and_then(|c| row.total.checked_sub(c)));
     ChargeExplanation {
         seconds: row.seconds,
         billed_seconds: billed_seconds(row.seconds, increment),
@@ -690,14 +702,19 @@ pub fn explain_charge(row: &CdrRow, rates: &[RateRow]) -> ChargeExplanation {
         recomputed,
         api_total: row.total,
         difference,
-        flagged: difference.is_some_and(|d| d.abs() > ROUNDING_TOLERANCE),
+        // An overflow is flagged too: no rounding explains it.
+        flagged: difference.is_some_and(|d| {
+            d.map_or(true, |d| {
+                d.units().unsigned_abs() > ROUNDING_TOLERANCE.units().unsigned_abs()
+            })
+        }),
     }
 }
 
 impl ChargeExplanation {
     /// The figures of the charge, each with its label, in reading order.
     pub fn facts(&self) -> Vec<(&'static str, String)> {
-        let or_dash = |m: Option<Money>| m.map_or_else(|| "—".to_owned(), amount);
+        let or_dash = |m: Option<Computed>| m.map_or_else(|| "—".to_owned(), computed_amount);
         vec![
             ("Seconds", format!("{} s", self.seconds)),
             ("Increment", format!("{} s", self.increment)),
@@ -755,11 +772,14 @@ impl ChargeExplanation {
     pub fn verdict(&self) -> String {
         match self.difference {
             None => "Without a rate, the charge cannot be recomputed.".to_owned(),
-            Some(d) if self.flagged => format!(
+            Some(Err(_)) => {
+                "The figures of this call are too large to recompute its charge: check the rate and the total with VoIP.ms.".to_owned()
+            }
+            Some(Ok(d)) if self.flagged => format!(
                 "The API's total differs from the recomputed total by {}: more than rounding explains.",
                 amount(d)
             ),
-            Some(d) if d.is_zero() => "The recomputed total equals the API's total.".to_owned(),
+            Some(Ok(d)) if d.is_zero() => "The recomputed total equals the API's total.".to_owned(),
             Some(_) => {
                 "The recomputed total equals the API's total to within rounding (0.00000001)."
                     .to_owned()
@@ -973,7 +993,7 @@ mod tests {
                         l.label.as_str(),
                         l.prefix.as_str(),
                         l.pricing.billed_seconds,
-                        l.pricing.cost.to_string(),
+                        computed_csv(l.pricing.cost),
                     )
                 })
                 .collect();
@@ -998,7 +1018,7 @@ mod tests {
                 increment: 60,
                 seconds: 27,
                 billed_seconds: 60,
-                cost: m("0.009"),
+                cost: Ok(m("0.009")),
             }
         );
         assert_eq!(quote_termination("4420", 27, "Value", &route), None);
@@ -1020,7 +1040,11 @@ mod tests {
         ];
         for (client, real, per_minute, percent) in cases {
             let got = margin(m(client), m(real));
-            assert_eq!(got.per_minute.to_string(), *per_minute, "{client} - {real}");
+            assert_eq!(
+                computed_csv(got.per_minute),
+                *per_minute,
+                "{client} - {real}"
+            );
             assert_eq!(got.percent_hundredths, *percent, "{client} - {real}");
         }
         // Rounding is symmetric: -33.335 % rounds away from zero like +33.335 %.
@@ -1034,7 +1058,25 @@ mod tests {
         assert_eq!(margin(m("-2"), m("-1.3333")).percent_hundredths, Some(3334));
         // Absurd amounts get no percentage rather than a wrong one.
         let huge = Money::from_units(i64::MAX / 2);
-        assert_eq!(margin(huge, -huge).percent_hundredths, None);
+        let minus_huge = Money::from_units(-(i64::MAX / 2));
+        assert_eq!(margin(huge, minus_huge).percent_hundredths, None);
+        // Issue 13: a client rate of 92233720368 over a real rate of -92233720368 showed a
+        // margin of -1.09551616; it is an overflow the user sees, in the table and the CSV.
+        let overflow = margin(m("92233720368"), m("-92233720368"));
+        assert_eq!(overflow.per_minute, Err(crate::money::Overflow));
+        assert_eq!(overflow.percent_hundredths, None);
+        let row = RateRow {
+            destination: "X".into(),
+            prefix: "1".into(),
+            client_increment: 6,
+            client_rate: m("92233720368"),
+            real_increment: 6,
+            real_rate: m("-92233720368"),
+        };
+        assert_eq!(RateColumn::Margin.cell(&row), "too large to compute");
+        let csv = String::from_utf8(rates_csv(std::slice::from_ref(&row), &[0])).unwrap();
+        assert!(csv.contains(",overflow,"), "{csv}");
+        assert!(!csv.contains("1.09551616"));
         assert_eq!(
             margin(Money::from_units(i64::MIN), Money::ZERO).percent_hundredths,
             None
@@ -1107,10 +1149,10 @@ mod tests {
         );
         assert_eq!(lines[3], "Free,800,6,0.00000000,6,0.00000000,0.00000000,");
         assert_eq!(lines.len(), 5);
-        // A negative margin is neutralised like any cell starting with '-'.
+        // A negative margin stays a number that a spreadsheet can add up (issue 13).
         let loss = [rate("Loss", "9", (6, "0.01"), (6, "0.02"))];
         let text = String::from_utf8(rates_csv(&loss, &[0])).unwrap();
-        assert!(text.contains(",'-0.01000000,'-100.00\r\n"), "{text}");
+        assert!(text.contains(",-0.01000000,-100.00\r\n"), "{text}");
     }
 
     #[test]
@@ -1138,7 +1180,7 @@ mod tests {
                     r.prefix.as_str(),
                     r.left.map(|t| t.rate.to_string()),
                     r.right.map(|t| t.rate.to_string()),
-                    r.difference().map(|d| d.to_string()),
+                    r.difference().map(computed_csv),
                 )
             })
             .collect();
@@ -1412,12 +1454,12 @@ mod tests {
             assert_eq!(e.rate, c.rate.map(m), "{}", c.what);
             assert_eq!(e.rate_source, c.rate_source, "{}", c.what);
             assert_eq!(e.billed_seconds, c.billed, "{}", c.what);
-            assert_eq!(e.recomputed, c.recomputed.map(m), "{}", c.what);
+            assert_eq!(e.recomputed, c.recomputed.map(|r| Ok(m(r))), "{}", c.what);
             assert_eq!(e.flagged, c.flagged, "{}", c.what);
             assert_eq!(e.api_total, c.row.total, "{}", c.what);
             assert_eq!(
                 e.difference,
-                e.recomputed.map(|r| c.row.total - r),
+                e.recomputed.map(|r| c.row.total.checked_sub(r.unwrap())),
                 "{}",
                 c.what
             );

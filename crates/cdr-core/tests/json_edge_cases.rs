@@ -323,3 +323,15 @@ fn long_lists_are_reserved_from_their_first_rows() {
         assert_eq!(row, &cdr_row(11, i as u64, default_newest()));
     }
 }
+
+#[test]
+fn a_hostile_exponent_in_any_text_field_is_answered_at_once() {
+    // Issue 13's 39-byte reproducer, and the same number in a row's text field: each decodes
+    // to an error or a "0" at once instead of trying to write ~9.2e18 zeros.
+    let status = br#"{"status":0.001e-99999999999999999999}"#;
+    assert!(decode_status(status, None).is_err());
+    let row = br#"{"status":"success","cdr":[{"date":"2024-01-01 00:00:00","callerid":0.001e-99999999999999999999,"uniqueid":-0.5e-9223372036854775808,"seconds":"1"}]}"#;
+    let rows = decode_cdr(row, None).unwrap();
+    assert_eq!(rows[0].callerid, "0");
+    assert_eq!(rows[0].uniqueid, "-0");
+}

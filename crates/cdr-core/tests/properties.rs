@@ -76,8 +76,17 @@ proptest! {
 
     #[test]
     fn money_sum_is_exact(values in proptest::collection::vec(-1_000_000_000i64..1_000_000_000, 0..200)) {
-        let sum: Money = values.iter().map(|&u| Money::from_units(u)).sum();
+        let sum = Money::checked_sum(values.iter().map(|&u| Money::from_units(u))).unwrap();
         prop_assert_eq!(sum.units(), values.iter().sum::<i64>());
+    }
+
+    #[test]
+    fn money_arithmetic_is_exact_or_an_overflow(a in any::<i64>(), b in any::<i64>()) {
+        let (x, y) = (Money::from_units(a), Money::from_units(b));
+        prop_assert_eq!(x.checked_add(y).ok().map(Money::units), a.checked_add(b));
+        prop_assert_eq!(x.checked_sub(y).ok().map(Money::units), a.checked_sub(b));
+        let wide = i128::from(a) + i128::from(b);
+        prop_assert_eq!(Money::checked_sum([x, y]).ok().map(|m| i128::from(m.units())), i64::try_from(wide).ok().map(i128::from));
     }
 
     #[test]
@@ -88,7 +97,7 @@ proptest! {
 
     #[test]
     fn charge_matches_the_formula(seconds in 0u32..100_000, increment in 0u32..120, rate in 0i64..1_000_000_000) {
-        let got = charge(seconds, increment, Money::from_units(rate)).units();
+        let got = charge(seconds, increment, Money::from_units(rate)).unwrap().units();
         let billed = i128::from(billed_seconds(seconds, increment));
         prop_assert!(billed >= i128::from(seconds));
         prop_assert!(billed - i128::from(seconds) < i128::from(increment.max(1)));

@@ -142,7 +142,7 @@ fn synthetic_bodies_decode_to_their_rows() {
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row, &cdr_row(7, i as u64, default_newest()));
         assert_eq!(
-            row.total,
+            Ok(row.total),
             cdr_core::billing::charge(row.seconds, 6, row.rate.unwrap())
         );
     }

@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -15,6 +16,19 @@ pub const DEMO_PASSWORD: &str = "demo-api-password";
 
 /// The path of the one API endpoint.
 pub const API_PATH: &str = "/api/v1/rest.php";
+
+/// Default of `--header-timeout-secs`.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+
+/// Default of `--max-connections`.
+///
+/// A connection can hold three descriptors at once: its socket and, while it runs a query,
+/// a SQLite connection's database and WAL files (the -shm file is one per process). 256 of
+/// them take at most 768 of the usual soft limit of 1024 (`ulimit -n`), which leaves room
+/// for stdio, the listener, the runtime's epoll and wake-up descriptors, idle pooled SQLite
+/// connections and static files being sent. A simulator for one developer's browser and
+/// test suites never needs more at once.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 256;
 
 /// `voipms-sim`: a simulator of the VoIP.ms REST API with generated data in SQLite.
 #[derive(Parser, Debug, Clone)]
@@ -54,6 +68,17 @@ pub struct Config {
     /// (latency=MS, http502, truncate, status=CODE).
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault_list)]
     pub faults: Vec<Vec<Fault>>,
+    /// Seconds a client has to send a request's line and headers, counted from the
+    /// connection's accept or from the end of its previous answer (so also the keep-alive
+    /// idle timeout); the connection is closed when they run out.
+    #[arg(long, default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Connections served at once; further clients wait in the kernel's accept queue until
+    /// one closes.
+    #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
     /// Do not log each request to stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -76,6 +101,8 @@ impl Config {
             rate_limit: self.rate_limit,
             faults: self.faults.iter().flatten().cloned().collect(),
             dist: self.dist.clone(),
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            max_connections: self.max_connections,
             log: if self.quiet {
                 crate::log::LogSink::Silent
             } else {
@@ -106,12 +133,18 @@ pub struct ServerOptions {
     pub faults: Vec<Fault>,
     /// The built app to serve at `/`.
     pub dist: Option<PathBuf>,
+    /// Time allowed for a request's line and headers, from the accept or the previous
+    /// answer; the connection is closed after it. Must be positive.
+    pub header_timeout: Duration,
+    /// Connections served at once (at least 1); further ones stay in the accept queue.
+    pub max_connections: u32,
     /// Where request log lines go.
     pub log: crate::log::LogSink,
 }
 
 impl Default for ServerOptions {
-    /// Loopback only, enabled, 600 requests a minute, no faults, no app, log to stderr.
+    /// Loopback only, enabled, 600 requests a minute, no faults, no app, the default
+    /// header timeout and connection limit, log to stderr.
     fn default() -> Self {
         ServerOptions {
             allow_ips: default_allow_ips(),
@@ -119,6 +152,8 @@ impl Default for ServerOptions {
             rate_limit: 600,
             faults: Vec::new(),
             dist: None,
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             log: crate::log::LogSink::Stderr,
         }
     }
@@ -139,6 +174,10 @@ mod tests {
         let o = c.options();
         assert_eq!(o.allow_ips, default_allow_ips());
         assert!(o.api_enabled && o.faults.is_empty());
+        assert_eq!(o.header_timeout, Duration::from_secs(10));
+        assert_eq!(o.max_connections, 256);
+        assert_eq!(o.header_timeout, ServerOptions::default().header_timeout);
+        assert_eq!(o.max_connections, ServerOptions::default().max_connections);
 
         let c = Config::parse_from([
             "voipms-sim",
@@ -151,11 +190,20 @@ mod tests {
             "--fault",
             "http502",
             "--api-disabled",
+            "--header-timeout-secs",
+            "3",
+            "--max-connections",
+            "8",
         ]);
         let o = c.options();
         assert_eq!(o.allow_ips.len(), 2);
         assert_eq!(o.faults.len(), 3);
         assert!(!o.api_enabled);
+        assert_eq!(o.header_timeout, Duration::from_secs(3));
+        assert_eq!(o.max_connections, 8);
         assert!(Config::try_parse_from(["voipms-sim", "--fault", "nonsense"]).is_err());
+        // Zero would close every connection at once, or never accept one.
+        assert!(Config::try_parse_from(["voipms-sim", "--header-timeout-secs", "0"]).is_err());
+        assert!(Config::try_parse_from(["voipms-sim", "--max-connections", "0"]).is_err());
     }
 }

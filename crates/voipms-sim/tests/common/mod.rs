@@ -39,6 +39,11 @@ impl TestServer {
         format!("{}/api/v1/rest.php", self.base)
     }
 
+    /// The listening address, for raw TCP clients.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.base.trim_start_matches("http://").parse().unwrap()
+    }
+
     /// A copy of the log lines so far.
     pub fn log_lines(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()
