@@ -24,6 +24,22 @@
 #                  default /etc/ssl/certs/ca-certificates.crt (Debian's ca-certificates)
 #   LOG_DIR        default "logs" (relative to the -p prefix) for --standalone,
 #                  /var/log/nginx for --site
+#   ALLOW_NETWORKS optional: client addresses or networks allowed to use the portal (page and
+#                  API), separated by spaces or commas, e.g. "203.0.113.0/24 198.51.100.7";
+#                  every other client gets 403. Default: none, everyone may connect.
+#   BASIC_AUTH_FILE optional: an htpasswd file; the whole portal then asks for HTTP basic
+#                  auth with it, e.g. /etc/nginx/cdr-portal.htpasswd. Make it with
+#                    printf '%s:%s\n' alice "$(openssl passwd -apr1)" >>FILE
+#                  (or htpasswd from apache2-utils), readable by nginx's workers (www-data).
+#                  Default: none, no basic auth.
+#   BASIC_AUTH_REALM  the realm the browser shows with BASIC_AUTH_FILE; default "CDR portal"
+#   GUARD_JS       where the configuration loads the API guard (njs) from; the script copies
+#                  deploy/api-guard.js there. Default: cdr-portal-api-guard.js in the folder
+#                  of FILE with -o, else deploy/api-guard.js itself (not copied).
+#   NJS_MODULE     --standalone only: the njs module to load; default: the file of Debian's
+#                  libnginx-mod-http-js (dpkg -L). --site relies on /etc/nginx/modules-enabled/.
+#
+# The API location needs nginx's njs module: apt-get install libnginx-mod-http-js.
 #
 # --standalone (default) writes a whole nginx.conf for `nginx -p PREFIX -c FILE`, where PREFIX
 # has the folders logs/ and tmp/. --site writes the http-level part only, for
@@ -131,6 +147,52 @@ if [ "$upstream_tls" = 1 ] && [ ! -r "$CA_BUNDLE" ]; then
   warn "CA_BUNDLE $CA_BUNDLE is not readable here (apt-get install ca-certificates)"
 fi
 
+# The optional gates: an allow-list of client networks, HTTP basic auth.
+ALLOW_NETWORKS=${ALLOW_NETWORKS:-}
+ALLOW_RULES=
+read -ra nets <<<"${ALLOW_NETWORKS//,/ }"
+for net in "${nets[@]}"; do
+  check ALLOW_NETWORKS "$net" '^([0-9]{1,3}\.){3}[0-9]{1,3}(/[0-9]{1,2})?$|^[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?$'
+  ALLOW_RULES+="allow $net; "
+done
+# shellcheck disable=SC2034 # read through ${!name} below
+[ -n "$ALLOW_RULES" ] && ALLOW_RULES+="deny all;"
+allow_networks=$([ -n "$ALLOW_RULES" ] && echo 1 || echo 0)
+BASIC_AUTH_FILE=${BASIC_AUTH_FILE:-}
+BASIC_AUTH_REALM=${BASIC_AUTH_REALM:-CDR portal}
+basic_auth=0
+if [ -n "$BASIC_AUTH_FILE" ]; then
+  basic_auth=1
+  check BASIC_AUTH_FILE "$BASIC_AUTH_FILE" "$path_re"
+  check BASIC_AUTH_REALM "$BASIC_AUTH_REALM" '^[A-Za-z0-9 ._,:()-]{1,64}$'
+  # nginx reads the file on every request, so a missing one shows up as 500s, not at nginx -t.
+  [ -r "$BASIC_AUTH_FILE" ] || warn "BASIC_AUTH_FILE $BASIC_AUTH_FILE is not readable here"
+fi
+
+# The njs module and the guard script it runs.
+if [ "$mode" = standalone ]; then
+  if [ -z "${NJS_MODULE:-}" ]; then
+    NJS_MODULE=$(dpkg -L libnginx-mod-http-js 2>/dev/null | grep '/ngx_http_js_module\.so$' | head -1 || true)
+    NJS_MODULE=${NJS_MODULE:-/usr/lib/nginx/modules/ngx_http_js_module.so}
+  fi
+  [ -f "$NJS_MODULE" ] || die "no njs module at $NJS_MODULE: apt-get install libnginx-mod-http-js (or set NJS_MODULE)"
+  check NJS_MODULE "$NJS_MODULE" "$path_re"
+else
+  NJS_MODULE=unused
+  grep -qs ngx_http_js_module /etc/nginx/modules-enabled/*.conf ||
+    warn "the njs module is not enabled in /etc/nginx/modules-enabled/ (apt-get install libnginx-mod-http-js)"
+fi
+guard_src="$here/api-guard.js"
+if [ -z "${GUARD_JS:-}" ]; then
+  if [ -n "$out" ]; then
+    GUARD_JS="$(cd "$(dirname "$out")" && pwd -P)/cdr-portal-api-guard.js"
+  else
+    GUARD_JS=$guard_src
+  fi
+fi
+[[ $GUARD_JS == /* ]] || die "GUARD_JS must be an absolute path, got: $GUARD_JS"
+check GUARD_JS "$GUARD_JS" "$path_re"
+
 # --- CSP hashes of index.html's inline scripts and styles ------------------------------------
 
 b64sha256() { # stdin -> base64 of the sha256 digest
@@ -185,22 +247,34 @@ keep_or_drop() { # name true(1)/false(0)
 keep_or_drop standalone "$([ "$mode" = standalone ] && echo 1 || echo 0)"
 keep_or_drop tls "$tls"
 keep_or_drop upstream_tls "$upstream_tls"
+keep_or_drop allow_networks "$allow_networks"
+keep_or_drop basic_auth "$basic_auth"
 
 subst=()
 for name in ROOT LISTEN HTTP_LISTEN SERVER_NAME TLS_CERT TLS_KEY UPSTREAM UPSTREAM_HOST \
-  UPSTREAM_HOST_HEADER RESOLVER CA_BUNDLE LOG_DIR CSP_SCRIPT_HASHES CSP_STYLE_HASHES; do
+  UPSTREAM_HOST_HEADER RESOLVER CA_BUNDLE LOG_DIR CSP_SCRIPT_HASHES CSP_STYLE_HASHES \
+  NJS_MODULE GUARD_JS ALLOW_RULES BASIC_AUTH_FILE BASIC_AUTH_REALM; do
   subst+=(-e "s|@@${name}@@|${!name}|g")
 done
 
 rendered=$(
   printf '# Rendered by deploy/render-nginx.sh (%s mode) on %s\n' "$mode" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   printf '# from %s, CSP hashes from %s.\n' "$template" "$index"
+  printf '# The API guard (njs) is %s, a copy of deploy/api-guard.js.\n' "$GUARD_JS"
   printf '# Re-render after every build of the app, then: nginx -t && nginx -s reload.\n\n'
   sed "${cond_script[@]}" "$template" |
     sed -e '/^[[:space:]]*#@if /d' -e '/^[[:space:]]*#@endif$/d' "${subst[@]}"
 )
 if grep -nE '@@[A-Z_]+@@|^[[:space:]]*#@(if|endif)' <<<"$rendered" >&2; then
   die "unfilled placeholders or markers left (above)"
+fi
+
+# The guard first: a configuration that names it must never be there without it.
+if [ "$GUARD_JS" != "$guard_src" ] && ! cmp -s "$guard_src" "$GUARD_JS"; then
+  tmp=$(mktemp "$GUARD_JS.XXXXXX")
+  cat "$guard_src" >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$GUARD_JS"
 fi
 
 if [ -n "$out" ]; then

@@ -23,12 +23,13 @@ for c in clippy rustfmt; do
     { log "adding $c"; rustup component add "$c"; }
 done
 
-# Debian packages: Chromium for the browser tests, nginx for the deployment test, brotli for
-# the bundle report.
+# Debian packages: Chromium for the browser tests, nginx and its njs module (the API guard)
+# for the deployment test, brotli for the bundle report.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+dpkg -s libnginx-mod-http-js >/dev/null 2>&1 || missing+=(libnginx-mod-http-js)
 command -v brotli >/dev/null || missing+=(brotli)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"

@@ -25,9 +25,7 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     let page = use_location().page();
     // The tab title names the page, so history and tab lists tell pages apart.
-    crate::reactive::effect(move || {
-        document().set_title(&format!("{} · cdr-portal", page.get().title()))
-    });
+    Effect::new(move |_| document().set_title(&format!("{} · cdr-portal", page.get().title())));
     let links = PAGES
         .iter()
         .map(|&(p, href, title)| {

@@ -9,9 +9,10 @@ pub mod app;
 pub mod components;
 pub mod pages;
 pub mod perf;
-pub mod reactive;
 pub mod router;
+pub mod search;
 pub mod settings;
+pub mod task;
 
 /// The version shown in the footer, from Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,7 +6,8 @@
 //! brotli of the 200 KB budget; this module does the part the portal uses in a few hundred
 //! bytes of code.
 
-use cdr_core::wire::fields_from_query;
+use cdr_core::url::{lead_part, replace_part, UrlState};
+use cdr_core::wire::{fields_from_query, to_query_string};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -81,24 +82,62 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// Reads a part of the page's state from the query.
+    pub fn read<S: UrlState>(&self, cx: &S::Context) -> S {
+        S::from_query(&|k| self.get(k), cx)
+    }
+
+    /// The query string with `state`'s keys replaced and the other parts' kept.
+    pub fn with_part<S: UrlState>(&self, state: &S) -> String {
+        to_query_string(&replace_part(&self.0, state))
+    }
+
+    /// The query string with `state`'s keys first and the other parts' after them.
+    pub fn with_leading_part<S: UrlState>(&self, state: &S) -> String {
+        to_query_string(&lead_part(&self.0, state))
+    }
+}
+
+/// The path and query of the address bar, changed together: a page being left never sees the
+/// next page's query, which it would read as a new search of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Address {
+    path: String,
+    search: String,
 }
 
 /// The address bar, shared through context: `Copy`, so closures can hold it freely.
 #[derive(Clone, Copy)]
 pub struct Location {
-    path: RwSignal<String>,
-    search: RwSignal<String>,
+    address: RwSignal<Address>,
 }
 
 impl Location {
     /// The current page, changing only when the path does (not on every query change).
     pub fn page(self) -> Memo<Page> {
-        Memo::new(move |_| self.path.with(|p| Page::from_path(p)))
+        Memo::new(move |_| self.address.with(|a| Page::from_path(&a.path)))
     }
 
-    /// The current query, decoded; tracked.
+    /// The query of the current page; it keeps its last value while another page is shown,
+    /// so that the page being left never reacts to the next one's address. Call it while the
+    /// page is being set up.
     pub fn query(self) -> Memo<Query> {
-        Memo::new(move |_| self.search.with(|s| Query(fields_from_query(s))))
+        let page = self.address.with_untracked(|a| Page::from_path(&a.path));
+        Memo::new(move |previous: Option<&Query>| {
+            self.address.with(|a| {
+                if Page::from_path(&a.path) == page {
+                    Query(fields_from_query(&a.search))
+                } else {
+                    previous.cloned().unwrap_or_default()
+                }
+            })
+        })
     }
 
     /// Goes to `href` (a path with an optional `?query`). With `replace` the step stays out
@@ -118,31 +157,35 @@ impl Location {
                 history.push_state_with_url(&JsValue::NULL, "", Some(&url))
             };
         }
-        let new_page = self.path.with_untracked(|p| p != path);
-        self.search.set(search.to_owned());
+        let new_page = self.address.with_untracked(|a| a.path != path);
+        self.set(Address {
+            path: path.to_owned(),
+            search: search.to_owned(),
+        });
         if new_page {
-            self.path.set(path.to_owned());
             window().scroll_to_with_x_and_y(0.0, 0.0);
         }
     }
 
     /// Sets the current page's query string, keeping the path.
     pub fn set_query(self, query: &str, replace: bool) {
-        let path = self.path.get_untracked();
+        let path = self.address.with_untracked(|a| a.path.clone());
         self.navigate(&format!("{path}?{query}"), replace);
     }
 
-    /// Reads the browser's address into the signals, e.g. after Back.
+    /// Reads the browser's address into the signal, e.g. after Back.
     fn sync(self) {
         let location = window().location();
         let path = location.pathname().unwrap_or_default();
         let search = location.search().unwrap_or_default();
         let search = search.strip_prefix('?').unwrap_or(&search).to_owned();
-        if self.path.with_untracked(|p| *p != path) {
-            self.path.set(path);
-        }
-        if self.search.with_untracked(|s| *s != search) {
-            self.search.set(search);
+        self.set(Address { path, search });
+    }
+
+    /// One write for path and query, and none when nothing changed.
+    fn set(self, next: Address) {
+        if self.address.with_untracked(|a| *a != next) {
+            self.address.set(next);
         }
     }
 }
@@ -160,13 +203,11 @@ fn canonical(path: &str) -> &str {
 /// same-origin links into history steps. Call once, above every page.
 pub fn provide_location() -> Location {
     let location = Location {
-        path: RwSignal::new(String::new()),
-        search: RwSignal::new(String::new()),
+        address: RwSignal::new(Address::default()),
     };
     location.sync();
-    let path = location.path.get_untracked();
+    let Address { path, search } = location.address.get_untracked();
     if canonical(&path) != path {
-        let search = location.search.get_untracked();
         let query = if search.is_empty() {
             String::new()
         } else {
@@ -221,12 +262,4 @@ fn link_target(ev: &ev::MouseEvent) -> Option<String> {
         return None;
     }
     Some(format!("{path}{search}"))
-}
-
-/// A `Copy` function that sets the current page's query string without scrolling to the top.
-/// With `replace` the step stays out of the history (a sort, a quick filter); without it,
-/// Back returns to the previous search. Call it while the page is being set up.
-pub fn use_set_query() -> impl Fn(&str, bool) + Copy + 'static {
-    let location = use_location();
-    move |query: &str, replace: bool| location.set_query(query, replace)
 }

@@ -66,7 +66,7 @@ pub fn forget_stored_credentials() {
 /// Loads the connection, keeps storage in step with it, and provides it to every page.
 pub fn provide_connection() -> Connection {
     let conn = Connection::load();
-    crate::reactive::effect(move || {
+    Effect::new(move |_| {
         // Track every field so that any edit is persisted (or kept out of storage).
         conn.base_url.track();
         conn.username.track();

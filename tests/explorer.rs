@@ -31,7 +31,7 @@ async fn the_grid_keeps_the_dom_small_and_reaches_the_last_of_100k_rows() {
     let view: Vec<u32> = table.sorted(Sort::DEFAULT);
     let root = container();
     let _grid = mount_to(root.clone(), move || {
-        let table = RwSignal::new(table);
+        let table = RwSignal::new(std::sync::Arc::new(table));
         let view = RwSignal::new(view);
         view! {
             <CdrGrid table=table view=view columns=Column::ALL.to_vec() sort=Sort::DEFAULT
@@ -52,7 +52,7 @@ async fn the_grid_keeps_the_dom_small_and_reaches_the_last_of_100k_rows() {
     assert!(rendered <= 40, "{rendered} rows in the DOM");
 
     let body: HtmlElement = root
-        .query_selector(".grid-body")
+        .query_selector("[role=grid]")
         .unwrap()
         .unwrap()
         .unchecked_into();

@@ -258,7 +258,7 @@ async function runOurs() {
   const box = await page.getByRole('grid', { name: 'Call detail records' }).boundingBox();
   const mem = await memory(page, cdp);
   await sleep(300);
-  const frames = frameStats(await scroll(page, ['.grid-body']));
+  const frames = frameStats(await scroll(page, ['[role=grid]']));
   const lastRow = await page.locator('[role=grid]').getAttribute('aria-rowcount');
   const lastRendered = await page.locator(`[aria-rowindex="${lastRow}"]`).count();
   if (frames) frames.bottom = frames.bottom && lastRendered === 1;

@@ -77,7 +77,7 @@ await page.waitForTimeout(500);
 
 // A scripted scroll from top to bottom over 5 s, one step per frame.
 const frames = await page.evaluate(() => new Promise((resolve) => {
-  const body = document.querySelector('.grid-body');
+  const body = document.querySelector('[role=grid]');
   const max = body.scrollHeight - body.clientHeight;
   const deltas = [];
   const start = performance.now();

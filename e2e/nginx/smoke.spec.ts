@@ -3,6 +3,15 @@ import { test, expect, type Page } from '@playwright/test';
 // Through nginx (deploy/nginx.conf) with its Content-Security-Policy: the app must boot, reach
 // the API simulator through the same-origin proxy, and never trip the CSP or log an error.
 
+// scripts/nginx-test.sh also runs this file against an nginx with HTTP basic auth
+// (BASIC_AUTH_FILE), passing NGINX_BASIC_AUTH=user:password: the browser answers the first
+// challenge with them and must then send them with the app's own API requests.
+const basicAuth = process.env.NGINX_BASIC_AUTH;
+if (basicAuth) {
+  const colon = basicAuth.indexOf(':');
+  test.use({ httpCredentials: { username: basicAuth.slice(0, colon), password: basicAuth.slice(colon + 1) } });
+}
+
 /** Collects console errors, uncaught exceptions, CSP violation events and failed requests. */
 function watch(page: Page): string[] {
   const problems: string[] = [];

@@ -283,15 +283,28 @@ test('the grid is driven from the keyboard', async ({ page }) => {
   const grid = page.getByRole('grid', { name: 'Call detail records' });
   const total = Number(await grid.getAttribute('aria-rowcount')) - 1;
   expect(total).toBeGreaterThan(100);
+  const cols = Number(await grid.getAttribute('aria-colcount'));
   await grid.focus();
-  await page.keyboard.press('End');
-  await expect(grid).toHaveAttribute('aria-activedescendant', `cdr-grid-r${total - 1}`);
-  await expect(page.locator(`#cdr-grid-r${total - 1}`)).toBeInViewport();
+  // The ARIA grid pattern: Ctrl+End is the last cell of the last row.
+  await page.keyboard.press('Control+End');
+  const last = `cdr-grid-r${total - 1}-c${cols - 1}`;
+  await expect(grid).toHaveAttribute('aria-activedescendant', last);
+  await expect(page.locator(`#${last}`)).toBeInViewport();
+  await expect(page.locator(`#cdr-grid-r${total - 1}`)).toHaveAttribute('aria-rowindex', String(total + 1));
+  // Home and End stay in the row; arrows and Page Down move the cell.
   await page.keyboard.press('Home');
+  await expect(grid).toHaveAttribute('aria-activedescendant', `cdr-grid-r${total - 1}-c0`);
+  await page.keyboard.press('Control+Home');
   await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
   await page.keyboard.press('PageDown');
   const active = await grid.getAttribute('aria-activedescendant');
-  expect(Number(active!.replace('cdr-grid-r', ''))).toBeGreaterThan(5);
+  const [, row, col] = /^cdr-grid-r(\d+)-c(\d+)$/.exec(active!)!;
+  expect(Number(row)).toBeGreaterThan(5);
+  expect(Number(col)).toBe(1);
+  await page.keyboard.press('End');
+  await expect(grid).toHaveAttribute('aria-activedescendant', `cdr-grid-r${row}-c${cols - 1}`);
+  await expect(page.locator(`#cdr-grid-r${row}-c${cols - 1}`)).toHaveAttribute('aria-colindex', String(cols));
   // Only the rows in view are in the DOM.
   expect(await page.getByRole('row').count()).toBeLessThan(40);
 });

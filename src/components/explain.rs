@@ -4,7 +4,6 @@
 //! panel looks the destination up in a package's rates (getRates) and lets
 //! `cdr_core::rating::explain_charge` do the reasoning; this component only fetches and shows.
 
-use cdr_core::decode::{decode_client_packages, decode_package_choices, decode_rates};
 use cdr_core::html::{list_html, terms_html};
 use cdr_core::model::{CdrRow, RateRow, ValueDescription};
 use cdr_core::rating::{explain_charge, rate_lookup_query};
@@ -12,12 +11,9 @@ use cdr_core::request::{ClientPackagesRequest, PackagesRequest, RatesRequest};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::Endpoint;
-use crate::components::rate_search::{
-    choices_note, lookup, search_error, select_field, Choices, Search, SelectField,
-};
+use crate::components::form::{choices_note, lookup, Choices, SelectField};
 use crate::router::use_location;
-use crate::settings::use_connection;
+use crate::search::{ErrorBox, Fetcher};
 
 /// The rates fetched for one lookup: the query and package they answer.
 type Looked = (String, String, Vec<RateRow>);
@@ -28,7 +24,6 @@ pub fn ExplainCharge(
     /// The row to explain; the panel is hidden while `None`.
     row: RwSignal<Option<CdrRow>>,
 ) -> impl IntoView {
-    let conn = use_connection();
     let params = use_location().query();
     let query = Memo::new(move |_| row.with(|r| r.as_ref().and_then(rate_lookup_query)));
     // Whose packages to offer: `None` until a row needs a lookup (the Calls page should not
@@ -52,34 +47,26 @@ pub fn ExplainCharge(
             })
             .collect()
     };
-    let packages = lookup(move |e| {
+    let packages = lookup(move |e, abort| {
         let needed = packages_for.with(Option::is_some);
         async move {
             if !needed {
                 return Ok(Vec::new());
             }
             let list = e
-                .call(
-                    &PackagesRequest { package: None },
-                    decode_package_choices,
-                    None,
-                )
+                .call(&PackagesRequest { package: None }, abort.as_ref())
                 .await?;
             Ok(label(list))
         }
     });
-    let client_packages = lookup(move |e| {
+    let client_packages = lookup(move |e, abort| {
         let client = packages_for.get().unwrap_or_default();
         async move {
             if client.is_empty() {
                 return Ok(Vec::new());
             }
             let list = e
-                .call(
-                    &ClientPackagesRequest { client },
-                    decode_client_packages,
-                    None,
-                )
+                .call(&ClientPackagesRequest { client }, abort.as_ref())
                 .await?;
             Ok(label(list))
         }
@@ -99,24 +86,21 @@ pub fn ExplainCharge(
         })
     });
 
-    let search = Search::<Looked>::new();
+    let search = Fetcher::<Looked>::new(RwSignal::new(None));
     let fetch = move || {
         let (Some(q), pkg) = (query.get_untracked(), package.get_untracked()) else {
             return;
         };
-        let Some(endpoint) = untrack(|| Endpoint::from_connection(&conn)) else {
-            return;
-        };
-        search.start(move |signal| async move {
+        search.start(move |cx| async move {
             let req = RatesRequest {
                 package: pkg.clone(),
                 query: q.clone(),
             };
-            let rates = endpoint.call(&req, decode_rates, signal.as_ref()).await?;
+            let rates = cx.endpoint.call(&req, cx.abort.as_ref()).await?;
             Ok((q, pkg, rates))
         });
     };
-    crate::reactive::effect(move || {
+    Effect::new(move |_| {
         let (Some(q), pkg) = (query.get(), package.get()) else {
             search.cancel();
             return;
@@ -171,22 +155,17 @@ pub fn ExplainCharge(
     let has_rows = Signal::derive(move || search.data.with(Option::is_some));
     let retry = Callback::new(move |()| fetch());
     let note = choices_note(options, "packages");
-    let package_field = select_field(SelectField {
-        id: "explain-package",
-        label: "Package for the rate lookup",
-        choices: options,
-        current: package.into(),
-        placeholder: "Choose a package",
-        hint: Signal::derive(move || {
-            note.get().or_else(|| {
-                Some("Its rates give the billing increment of the call's destination.".to_owned())
+    let package_field = view! {
+        <SelectField id="explain-package" label="Package for the rate lookup" choices=options
+            current=package placeholder="Choose a package"
+            hint=Signal::derive(move || {
+                note.get().or_else(|| {
+                    Some("Its rates give the billing increment of the call's destination.".to_owned())
+                })
             })
-        }),
-        error: Signal::default(),
-        disabled: Signal::default(),
-        on_change: Callback::new(move |v| chosen.set(v)),
-    });
-    let error = search_error(search.error.into(), has_rows, retry);
+            on_change=Callback::new(move |v| chosen.set(v)) />
+    };
+    let error = view! { <ErrorBox error=search.error has_answer=has_rows on_retry=retry /> };
     let loading = move || {
         (explanation.with(Option::is_none) && search.error.with(Option::is_none)).then(|| {
             view! { <p class="notice" role="status">"Looking up the billing increment…"</p> }
@@ -229,5 +208,4 @@ pub fn ExplainCharge(
             <button type="button" on:click=move |_| close()>"Close"</button>
         </section>
     }
-    .into_any()
 }

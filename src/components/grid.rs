@@ -4,12 +4,15 @@
 //! past the browser's height limit. The ARIA grid pattern gives screen readers the row and
 //! column counts, and the grid takes the keyboard: arrows, Page Up / Down, Home / End.
 
+use std::sync::Arc;
+
 use cdr_core::display;
-use cdr_core::grid::GridGeometry;
+use cdr_core::grid::{GridCursor, GridGeometry, GridKey};
 use cdr_core::table::{CdrTable, Column, Sort, SortDir};
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Height of one row in pixels; the stylesheet's `--row-h` must agree.
 pub const ROW_PX: f64 = 32.0;
@@ -36,7 +39,7 @@ fn column_width(c: Column) -> &'static str {
 pub fn CdrGrid(
     /// The fetched rows.
     #[prop(into)]
-    table: Signal<CdrTable>,
+    table: Signal<Arc<CdrTable>>,
     /// Positions of the rows shown, in order (filtered and sorted).
     #[prop(into)]
     view: Signal<Vec<u32>>,
@@ -55,10 +58,14 @@ pub fn CdrGrid(
     #[prop(into)]
     label: String,
 ) -> impl IntoView {
+    // The grid scrolls both ways; its header row stays on top (sticky).
     let scroller = NodeRef::<Div>::new();
+    let head = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(480.0f64);
-    let active = RwSignal::new(0usize);
+    let cursor = RwSignal::new(GridCursor::default());
+    // The active row, for the rows' own attributes.
+    let active = Memo::new(move |_| cursor.with(|c| c.row));
     let id = "cdr-grid";
 
     let measure = move || {
@@ -70,17 +77,19 @@ pub fn CdrGrid(
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(1000.0);
-            let h = f64::from(el.client_height()).min(window_h);
+            let head_h = head.get_untracked().map_or(0, |h| h.offset_height());
+            let h = f64::from(el.client_height() - head_h).min(window_h);
             if h > 0.0 && (h - viewport_px.get_untracked()).abs() > 0.5 {
                 viewport_px.set(h);
             }
         }
     };
-    crate::reactive::effect(move || {
+    Effect::new(move |_| {
         scroller.track();
         measure();
     });
-    let _resize = window_event_listener(ev::resize, move |_| measure());
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
 
     let geometry = Memo::new(move |_| GridGeometry {
         rows: view.with(Vec::len),
@@ -92,9 +101,9 @@ pub fn CdrGrid(
         view.track();
         prev.map_or(0, |p| p + 1)
     });
-    crate::reactive::effect(move || {
+    Effect::new(move |_| {
         generation.track();
-        active.set(0);
+        cursor.update(|c| c.row = 0);
         scroll_top.set(0.0);
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
@@ -111,41 +120,55 @@ pub fn CdrGrid(
         })
     };
 
-    let move_to = move |pos: usize| {
+    // Moves the active cell and scrolls its row into view.
+    let move_to = move |next: GridCursor| {
         let g = geometry.get_untracked();
+        cursor.set(next);
         if g.rows == 0 {
             return;
         }
-        let pos = pos.min(g.rows - 1);
-        active.set(pos);
-        let target = g.scroll_to_row(pos, scroll_top.get_untracked());
+        let target = g.scroll_to_row(next.row, scroll_top.get_untracked());
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(target.round() as i32);
+            // Columns line up with the header's cells, which are always in the DOM: bring
+            // the active column into view from its header cell.
+            let header_cell = head
+                .get_untracked()
+                .and_then(|h| h.first_element_child())
+                .and_then(|row| row.children().item(next.col as u32))
+                .and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(cell) = header_cell {
+                let (left, width) = (cell.offset_left(), cell.offset_width());
+                let (scroll, view) = (el.scroll_left(), el.client_width());
+                if left < scroll {
+                    el.set_scroll_left(left);
+                } else if left + width > scroll + view {
+                    el.set_scroll_left(left + width - view);
+                }
+            }
         }
         scroll_top.set(target);
     };
+    // The ARIA grid pattern: arrows, Page Up / Down, Home / End in the row, Ctrl+Home / End
+    // for the first and last cell; Enter explains the row's charge.
     let on_keydown = move |ev: ev::KeyboardEvent| {
-        let g = geometry.get_untracked();
-        let a = active.get_untracked();
-        let next = match ev.key().as_str() {
-            "ArrowDown" => a.saturating_add(1),
-            "ArrowUp" => a.saturating_sub(1),
-            "PageDown" => a.saturating_add(g.page_rows()),
-            "PageUp" => a.saturating_sub(g.page_rows()),
-            "Home" => 0,
-            "End" => g.rows.saturating_sub(1),
-            "Enter" => {
-                if let (Some(cb), Some(i)) =
-                    (on_activate, view.with_untracked(|v| v.get(a).copied()))
-                {
-                    cb.run(i);
-                }
-                return;
+        let now = cursor.get_untracked();
+        if ev.key() == "Enter" {
+            if let (Some(cb), Some(i)) = (
+                on_activate,
+                view.with_untracked(|v| v.get(now.row).copied()),
+            ) {
+                cb.run(i);
             }
-            _ => return,
+            return;
+        }
+        let Some(key) = GridKey::from_key(&ev.key(), ev.ctrl_key() || ev.meta_key()) else {
+            return;
         };
         ev.prevent_default();
-        move_to(next);
+        let g = geometry.get_untracked();
+        let cols = columns.with_untracked(Vec::len);
+        move_to(now.moved(key, g.rows, cols, g.page_rows()));
     };
 
     let header = move || {
@@ -153,7 +176,8 @@ pub fn CdrGrid(
         columns
             .get()
             .into_iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let state = if s.column == c {
                     match s.dir {
                         SortDir::Asc => "ascending",
@@ -168,7 +192,7 @@ pub fn CdrGrid(
                     _ => "",
                 };
                 view! {
-                    <div role="columnheader" aria-sort=state class="grid-cell"
+                    <div role="columnheader" aria-sort=state aria-colindex=i + 1 class="grid-cell"
                         class:num=c.is_numeric()>
                         <button type="button" on:click=move |_| on_sort.run(c)
                             title=format!("Sort by {}", c.label())>
@@ -198,21 +222,22 @@ pub fn CdrGrid(
             aria-rowcount=move || view.with(Vec::len) + 1
             aria-colcount=move || columns.with(Vec::len)
             aria-activedescendant=move || {
-                (!view.with(Vec::is_empty)).then(|| format!("{id}-r{}", active.get()))
+                let c = cursor.get();
+                (!view.with(Vec::is_empty)).then(|| format!("{id}-r{}-c{}", c.row, c.col))
             }
             style:--cols=template
             on:keydown=on_keydown
+            node_ref=scroller
+            on:scroll=move |_| {
+                if let Some(el) = scroller.get_untracked() {
+                    scroll_top.set(f64::from(el.scroll_top()));
+                }
+            }
         >
-            <div role="rowgroup" class="grid-head">
+            <div role="rowgroup" class="grid-head" node_ref=head>
                 <div role="row" aria-rowindex="1" class="grid-row">{header}</div>
             </div>
-            <div role="rowgroup" class="grid-body" node_ref=scroller
-                on:scroll=move |_| {
-                    if let Some(el) = scroller.get_untracked() {
-                        scroll_top.set(f64::from(el.scroll_top()));
-                    }
-                }
-            >
+            <div role="rowgroup" class="grid-body">
                 <div role="presentation" class="grid-spacer"
                     style:height=move || format!("{}px", display::one_decimal(window.get().spacer_px))>
                     <div role="presentation" class="grid-block"
@@ -223,7 +248,7 @@ pub fn CdrGrid(
                                 aria-rowindex=move || pos_of(slot) + 2
                                 aria-selected=move || (active.get() == pos_of(slot)).to_string()
                                 class:active=move || active.get() == pos_of(slot)
-                                on:click=move |_| active.set(pos_of(slot))
+                                on:click=move |_| cursor.update(|c| c.row = pos_of(slot))
                                 on:dblclick=move |_| {
                                     if let (Some(cb), Some(i)) = (on_activate, index_of(slot)) {
                                         cb.run(i);
@@ -234,8 +259,12 @@ pub fn CdrGrid(
                                     columns
                                         .get()
                                         .into_iter()
-                                        .map(|c| view! {
-                                            <div role="gridcell" class="grid-cell" class:num=c.is_numeric()>
+                                        .enumerate()
+                                        .map(|(col, c)| view! {
+                                            <div role="gridcell" class="grid-cell" class:num=c.is_numeric()
+                                                id=move || format!("{id}-r{}-c{col}", pos_of(slot))
+                                                aria-colindex=col + 1
+                                                class:active-cell=move || cursor.with(|k| k.row == pos_of(slot) && k.col == col)>
                                                 {move || cell_text(slot, c)}
                                             </div>
                                         })

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 use cdr_core::html::{rows_html, Cell};
 
-use crate::components::rate_search::{table, text_field, TextField};
+use crate::components::form::TextField;
+use crate::components::rate_table::{columns, RateTable};
 
 /// The panel under a rates table: a dialled number and a call length in, the matched
 /// destination and the cost of the call out.
@@ -86,20 +87,16 @@ pub fn RateNumber(
                         Cell::Num(computed_amount(p.cost)),
                     ]
                 }));
-                table(
-                    r.caption.clone(),
-                    &[
-                        ("Tariff", false),
-                        ("Destination", false),
-                        ("Prefix", false),
-                        ("Rate per minute", true),
-                        ("Increment", true),
-                        ("Billed", true),
-                        ("Cost", true),
-                    ],
-                    Signal::stored(body),
-                    None,
-                )
+                let columns = columns(&[
+                    ("Tariff", false),
+                    ("Destination", false),
+                    ("Prefix", false),
+                    ("Rate per minute", true),
+                    ("Increment", true),
+                    ("Billed", true),
+                    ("Cost", true),
+                ]);
+                view! { <RateTable caption=r.caption.clone() columns body=Signal::stored(body) /> }
             })
         })
     };
@@ -108,30 +105,15 @@ pub fn RateNumber(
         <section class="rate-number" aria-labelledby="rate-number-title">
             <h2 id="rate-number-title">"Rate a number"</h2>
             <form class="filters" on:submit=|ev| ev.prevent_default()>
-                {text_field(TextField {
-                    id: "dialed-number",
-                    label: "Dialed number",
-                    kind: "text",
-                    inputmode: "tel",
-                    placeholder: "+1 (418) 555-0100",
-                    value: number.into(),
-                    error: number_error,
-                    on_input: Callback::new(move |v| number.set(v)),
-                })}
-                {text_field(TextField {
-                    id: "call-length",
-                    label: "Call length (seconds)",
-                    kind: "text",
-                    inputmode: "numeric",
-                    placeholder: "60",
-                    value: length.into(),
-                    error: length_error,
-                    on_input: Callback::new(move |v| length.set(v)),
-                })}
+                <TextField id="dialed-number" label="Dialed number" inputmode="tel"
+                    placeholder="+1 (418) 555-0100" value=number error=number_error
+                    on_input=Callback::new(move |v| number.set(v)) />
+                <TextField id="call-length" label="Call length (seconds)" inputmode="numeric"
+                    placeholder="60" value=length error=length_error
+                    on_input=Callback::new(move |v| length.set(v)) />
             </form>
             <p class="rate-status" role="status">{move || rated.with(|r| r.status.clone())}</p>
             {quote_table}
         </section>
     }
-    .into_any()
 }

@@ -355,6 +355,51 @@ pub fn decode_value_list(
     })
 }
 
+/// A request that names its answer: the type it decodes to and the decoder, so that a
+/// request cannot be sent and then read with another method's decoder.
+///
+/// ```
+/// use cdr_core::decode::Answered;
+/// use cdr_core::request::CallBillingRequest;
+/// let body = br#"{"status":"success","call_billing":[{"value":"all","description":"All"}]}"#;
+/// let choices = CallBillingRequest::decode(body, None).unwrap();
+/// assert_eq!(choices[0].value, "all");
+/// ```
+pub trait Answered: crate::request::ApiRequest {
+    /// What a successful answer holds.
+    type Answer;
+
+    /// Reads the method's answer from the body; `content_type` only names what came when
+    /// it is not JSON.
+    fn decode(body: &[u8], content_type: Option<&str>) -> Result<Self::Answer, DecodeError>;
+}
+
+macro_rules! answered {
+    ($($request:ident => $answer:ty, $decode:ident;)*) => {$(
+        impl Answered for crate::request::$request {
+            type Answer = $answer;
+            fn decode(body: &[u8], content_type: Option<&str>) -> Result<$answer, DecodeError> {
+                $decode(body, content_type)
+            }
+        }
+    )*};
+}
+
+answered! {
+    CallAccountsRequest => Vec<ValueDescription>, decode_accounts;
+    CallBillingRequest => Vec<ValueDescription>, decode_call_billing;
+    CallTypesRequest => Vec<ValueDescription>, decode_call_types;
+    CdrRequest => Vec<CdrRow>, decode_cdr;
+    ResellerCdrRequest => Vec<CdrRow>, decode_reseller_cdr;
+    RatesRequest => Vec<RateRow>, decode_rates;
+    TerminationRatesRequest => TerminationRates, decode_termination_rates;
+    RoutesRequest => Vec<ValueDescription>, decode_routes;
+    // The pickers want value and name only; decode_packages keeps every field.
+    PackagesRequest => Vec<ValueDescription>, decode_package_choices;
+    ClientsRequest => Vec<Client>, decode_clients;
+    ClientPackagesRequest => Vec<ValueDescription>, decode_client_packages;
+}
+
 /// Only the status of a body: `Ok(())` for `success`, the empty-result codes included.
 ///
 /// For callers that need no payload, and for telling an error answer apart cheaply.

@@ -96,6 +96,84 @@ impl GridGeometry {
     }
 }
 
+/// A key of the ARIA grid keyboard pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridKey {
+    /// One row up.
+    Up,
+    /// One row down.
+    Down,
+    /// One cell left.
+    Left,
+    /// One cell right.
+    Right,
+    /// A page of rows up.
+    PageUp,
+    /// A page of rows down.
+    PageDown,
+    /// The first cell of the row.
+    Home,
+    /// The last cell of the row.
+    End,
+    /// The first cell of the first row (Ctrl+Home).
+    First,
+    /// The last cell of the last row (Ctrl+End).
+    Last,
+}
+
+impl GridKey {
+    /// The grid key of a `KeyboardEvent.key`, with Ctrl (or ⌘) held or not.
+    pub fn from_key(key: &str, ctrl: bool) -> Option<GridKey> {
+        Some(match (key, ctrl) {
+            ("ArrowUp", _) => GridKey::Up,
+            ("ArrowDown", _) => GridKey::Down,
+            ("ArrowLeft", _) => GridKey::Left,
+            ("ArrowRight", _) => GridKey::Right,
+            ("PageUp", _) => GridKey::PageUp,
+            ("PageDown", _) => GridKey::PageDown,
+            ("Home", false) => GridKey::Home,
+            ("End", false) => GridKey::End,
+            ("Home", true) => GridKey::First,
+            ("End", true) => GridKey::Last,
+            _ => return None,
+        })
+    }
+}
+
+/// The active cell of a grid: a row of the view and a visible column, both from 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GridCursor {
+    /// The row's position in the view.
+    pub row: usize,
+    /// The column's position among the visible columns.
+    pub col: usize,
+}
+
+impl GridCursor {
+    /// Where `key` moves the cursor in a grid of `rows` by `cols` cells whose viewport shows
+    /// `page` rows; it stays inside the grid (and at 0, 0 in an empty one).
+    pub fn moved(self, key: GridKey, rows: usize, cols: usize, page: usize) -> GridCursor {
+        let (last_row, last_col) = (rows.saturating_sub(1), cols.saturating_sub(1));
+        let (row, col) = (self.row.min(last_row), self.col.min(last_col));
+        let (row, col) = match key {
+            GridKey::Up => (row.saturating_sub(1), col),
+            GridKey::Down => (row.saturating_add(1), col),
+            GridKey::Left => (row, col.saturating_sub(1)),
+            GridKey::Right => (row, col.saturating_add(1)),
+            GridKey::PageUp => (row.saturating_sub(page.max(1)), col),
+            GridKey::PageDown => (row.saturating_add(page.max(1)), col),
+            GridKey::Home => (row, 0),
+            GridKey::End => (row, last_col),
+            GridKey::First => (0, 0),
+            GridKey::Last => (last_row, last_col),
+        };
+        GridCursor {
+            row: row.min(last_row),
+            col: col.min(last_col),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +252,27 @@ mod tests {
             assert_eq!(g.scroll_to_row(3, 0.0), 0.0);
         }
         assert_eq!(geo(100).page_rows(), 20);
+    }
+
+    #[test]
+    fn the_cursor_follows_the_aria_grid_keys_and_stays_inside() {
+        let at = |row, col| GridCursor { row, col };
+        let key = |k: &str, ctrl| GridKey::from_key(k, ctrl).unwrap();
+        let (rows, cols, page) = (100, 5, 10);
+        let go = |c: GridCursor, k: &str, ctrl| c.moved(key(k, ctrl), rows, cols, page);
+        assert_eq!(go(at(0, 0), "ArrowDown", false), at(1, 0));
+        assert_eq!(go(at(0, 0), "ArrowUp", false), at(0, 0));
+        assert_eq!(go(at(3, 4), "ArrowRight", false), at(3, 4));
+        assert_eq!(go(at(3, 4), "ArrowLeft", false), at(3, 3));
+        assert_eq!(go(at(95, 2), "PageDown", false), at(99, 2));
+        assert_eq!(go(at(5, 2), "PageUp", false), at(0, 2));
+        assert_eq!(go(at(7, 2), "Home", false), at(7, 0));
+        assert_eq!(go(at(7, 2), "End", false), at(7, 4));
+        assert_eq!(go(at(7, 2), "Home", true), at(0, 0));
+        assert_eq!(go(at(7, 2), "End", true), at(99, 4));
+        // A view that shrank (a quick filter) or lost columns pulls the cursor back in.
+        assert_eq!(at(50, 9).moved(GridKey::Down, 10, 3, 4), at(9, 2));
+        assert_eq!(at(3, 3).moved(GridKey::Last, 0, 0, 4), at(0, 0));
+        assert_eq!(GridKey::from_key("Enter", false), None);
     }
 }

@@ -67,6 +67,7 @@ pub mod status;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod table;
+pub mod url;
 pub mod view;
 pub mod wire;
 

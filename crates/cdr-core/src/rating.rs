@@ -25,6 +25,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::{HashMap, VecDeque};
 
 use crate::billing::{billed_seconds, charge};
 use crate::display;
@@ -518,13 +519,21 @@ pub fn compare_routes(left: &[TerminationRate], right: &[TerminationRate]) -> Ve
         increment: r.increment,
         rate: r.rate,
     };
+    // The second route's rows by prefix, each prefix's rows in order: one pass over each
+    // side, where a search of the other side per row would be quadratic in a hostile answer.
+    let mut by_prefix: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (j, r) in right.iter().enumerate() {
+        by_prefix
+            .entry(clean_prefix(&r.prefix))
+            .or_default()
+            .push_back(j);
+    }
     let mut used = vec![false; right.len()];
     let mut out = Vec::with_capacity(left.len().max(right.len()));
     for l in left {
-        let partner = right
-            .iter()
-            .enumerate()
-            .position(|(j, r)| !used[j] && clean_prefix(&r.prefix) == clean_prefix(&l.prefix));
+        let partner = by_prefix
+            .get_mut(clean_prefix(&l.prefix))
+            .and_then(VecDeque::pop_front);
         if let Some(j) = partner {
             used[j] = true;
         }

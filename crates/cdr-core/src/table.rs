@@ -413,16 +413,29 @@ impl CdrTable {
 /// breaks) as spaces.
 fn push_lowercase(out: &mut Vec<u8>, text: &str, lowercase: Lowercase) {
     let lower;
-    let text = if text.is_ascii() {
+    let ascii = text.is_ascii();
+    let text = if ascii {
         text
     } else {
         lower = lowercase(text);
         &lower
     };
+    let from = out.len();
     out.extend(text.bytes().map(|b| match b {
         b'\t' | b'\n' | b'\r' => b' ',
         _ => b.to_ascii_lowercase(),
     }));
+    if !ascii {
+        // A capital sigma lowers to `ς` at the end of a word and to `σ` elsewhere, so a
+        // query cut from a word (`Σ`, `ΑΣ` of `ΑΣΑ`) would miss it: both forms are kept as
+        // `σ`, as case folding does. In place: `ς` is CF 82 and `σ` CF 83, and CF is
+        // always the first byte of a character.
+        for i in from + 1..out.len() {
+            if out[i] == 0x82 && out[i - 1] == 0xCF {
+                out[i] = 0x83;
+            }
+        }
+    }
 }
 
 /// The positions `0..len` in the order `cmp` gives them, equal ones in their first order.
@@ -558,6 +571,16 @@ mod tests {
         // Final sigma and the dotted capital I, which a char-by-char mapping gets wrong.
         assert_eq!(t.filter("οδος"), vec![0]);
         assert_eq!(t.filter("i̇zmi̇r"), vec![0]);
+    }
+
+    #[test]
+    fn a_final_sigma_is_found_wherever_the_query_cuts_the_word() {
+        // Found by cdr-fuzz: `Σ` did not find `ΟΔΟΣ` (lowered `οδος`), nor `ΑΣ` find `ΑΣΑ`.
+        let t = CdrTable::new(vec![row(0, "\"ΟΔΟΣ ΑΣΑ\" <1>", 1, "0")]);
+        for q in ["Σ", "σ", "ς", "ΟΣ", "ΑΣ", "ος", "ασ", "οδος", "ΟΔΟΣ ΑΣΑ"] {
+            assert_eq!(t.filter(q), vec![0], "{q}");
+        }
+        assert!(t.filter("ΣΣ").is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::range::{split_windows, MAX_RANGE_DAYS};
 use crate::request::{format_date, parse_date, CdrFilter, RawCdrForm, Timezone, ValidationError};
 use crate::status::ApiStatus;
 use crate::table::{Column, Sort};
+use crate::url::{SearchState, UrlState};
 
 /// A named date range, relative to today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,34 +124,45 @@ pub enum Scope {
     Reseller,
 }
 
-/// Everything that defines what a CDR explorer shows.
+/// What [`CdrSearch`] needs to read an address: today, for the presets; the browser's
+/// timezone, the default; and which explorer it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CdrContext {
+    /// Today, in the browser's calendar.
+    pub today: NaiveDate,
+    /// The browser's own timezone.
+    pub browser_tz: Timezone,
+    /// Own calls or a reseller client's.
+    pub scope: Scope,
+}
+
+/// What a CDR search asks the API: the dates (or their preset), the filters and, on the
+/// reseller page, the client. A change of any of these is a new search.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CdrViewState {
+pub struct CdrSearch {
+    /// Which explorer.
+    pub scope: Scope,
     /// The date preset; anything but `Custom` recomputes the dates from today.
     pub preset: Preset,
     /// The filter fields as typed.
     pub form: RawCdrForm,
     /// The reseller client (reseller page only).
     pub client: String,
-    /// The quick filter over the text columns.
-    pub quick: String,
-    /// The grid's sort.
-    pub sort: Sort,
-    /// The visible columns, in order.
-    pub columns: Vec<Column>,
 }
 
-impl CdrViewState {
-    /// The view a first visit gets: the last seven days in the browser's timezone, every
-    /// outcome, newest first, every column.
-    pub fn defaults(today: NaiveDate, tz: Timezone) -> CdrViewState {
+impl CdrSearch {
+    /// The search a first visit gets: the last seven days in the browser's timezone, every
+    /// outcome, every call type, billing and account.
+    pub fn defaults(cx: &CdrContext) -> CdrSearch {
+        let today = cx.today;
         let (from, to) = Preset::Last7Days.range(today).unwrap_or((today, today));
-        CdrViewState {
+        CdrSearch {
+            scope: cx.scope,
             preset: Preset::Last7Days,
             form: RawCdrForm {
                 date_from: format_date(from),
                 date_to: format_date(to),
-                timezone: tz.to_string(),
+                timezone: cx.browser_tz.to_string(),
                 answered: true,
                 noanswer: true,
                 busy: true,
@@ -160,19 +172,79 @@ impl CdrViewState {
                 account: "all".into(),
             },
             client: String::new(),
-            quick: String::new(),
-            sort: Sort::DEFAULT,
-            columns: Column::ALL.to_vec(),
         }
     }
 
-    /// The state a URL's query describes; what it does not say takes the default.
-    pub fn from_query(
-        get: impl Fn(&str) -> Option<String>,
-        today: NaiveDate,
-        tz: Timezone,
-    ) -> CdrViewState {
-        let mut s = CdrViewState::defaults(today, tz);
+    /// Sets the dates from the preset (nothing changes for `Custom`).
+    pub fn apply_preset(&mut self, today: NaiveDate) {
+        if let Some((from, to)) = self.preset.range(today) {
+            self.form.date_from = format_date(from);
+            self.form.date_to = format_date(to);
+        }
+    }
+
+    /// The reseller client, on the reseller page; `None` on the account's own.
+    pub fn client(&self) -> Option<&str> {
+        (self.scope == Scope::Reseller).then_some(self.client.as_str())
+    }
+
+    /// Checks the filter before any request. A range longer than the API's 92 days is fine
+    /// here: the explorer splits it into windows ([`CdrSearch::windows`]). The reseller page
+    /// also needs a client.
+    pub fn validate(&self) -> Result<CdrFilter, Vec<ValidationError>> {
+        // Check the form as if it ended within the limit, then put the real end back.
+        let from = parse_date(&self.form.date_from);
+        let to = parse_date(&self.form.date_to);
+        let mut form = self.form.clone();
+        if let (Some(from), Some(to)) = (from, to) {
+            let last_allowed = from + Duration::days(i64::from(MAX_RANGE_DAYS) - 1);
+            if to > last_allowed {
+                form.date_to = format_date(last_allowed);
+            }
+        }
+        let mut result = CdrFilter::from_form(&form).map(|f| match to {
+            Some(to) => f.with_range(f.date_from, to),
+            None => f,
+        });
+        if self.scope == Scope::Reseller && self.client.trim().is_empty() {
+            let missing =
+                ValidationError::new("client", ApiStatus::MissingClient, "Choose a client.");
+            match &mut result {
+                Ok(_) => result = Err(vec![missing]),
+                Err(errors) => errors.push(missing),
+            }
+        }
+        result
+    }
+
+    /// The requests a valid filter needs: one per window of at most 92 days, oldest first.
+    pub fn windows(filter: &CdrFilter) -> Vec<CdrFilter> {
+        split_windows(filter.date_from, filter.date_to, MAX_RANGE_DAYS)
+            .into_iter()
+            .map(|w| filter.with_range(w.from, w.to))
+            .collect()
+    }
+}
+
+impl SearchState for CdrSearch {
+    /// The explorer searches on a first visit too: the last seven days.
+    fn is_asked(&self) -> bool {
+        true
+    }
+
+    fn errors(&self) -> Vec<ValidationError> {
+        self.validate().err().unwrap_or_default()
+    }
+}
+
+impl UrlState for CdrSearch {
+    const KEYS: &'static [&'static str] = &[
+        "range", "from", "to", "tz", "disp", "calltype", "billing", "account", "client",
+    ];
+    type Context = CdrContext;
+
+    fn from_query(get: &dyn Fn(&str) -> Option<String>, cx: &CdrContext) -> CdrSearch {
+        let mut s = CdrSearch::defaults(cx);
         let from = get("from");
         let to = get("to");
         s.preset = match get("range").as_deref().map(Preset::from_key) {
@@ -181,7 +253,7 @@ impl CdrViewState {
             _ if from.is_some() || to.is_some() => Preset::Custom,
             _ => s.preset,
         };
-        s.apply_preset(today);
+        s.apply_preset(cx.today);
         if s.preset == Preset::Custom {
             if let Some(v) = from {
                 s.form.date_from = v;
@@ -204,37 +276,20 @@ impl CdrViewState {
             ("calltype", &mut s.form.calltype),
             ("billing", &mut s.form.callbilling),
             ("account", &mut s.form.account),
-            ("client", &mut s.client),
-            ("q", &mut s.quick),
         ] {
             if let Some(v) = get(key) {
                 *slot = v;
             }
         }
-        if let Some(sort) = get("sort").as_deref().and_then(Sort::from_key) {
-            s.sort = sort;
-        }
-        if let Some(cols) = get("cols") {
-            let columns: Vec<Column> = cols.split(',').filter_map(Column::from_key).collect();
-            if !columns.is_empty() {
-                s.columns = columns;
-            }
+        if cx.scope == Scope::Reseller {
+            s.client = get("client").unwrap_or_default();
         }
         s
     }
 
-    /// Sets the dates from the preset (nothing changes for `Custom`).
-    pub fn apply_preset(&mut self, today: NaiveDate) {
-        if let Some((from, to)) = self.preset.range(today) {
-            self.form.date_from = format_date(from);
-            self.form.date_to = format_date(to);
-        }
-    }
-
-    /// The URL query of this state, in a stable order. Presets are written by name, so a
-    /// shared "last 7 days" link stays relative to the day it is opened; settings at their
-    /// default are left out to keep links short.
-    pub fn to_query(&self, scope: Scope) -> Vec<(&'static str, String)> {
+    /// Presets are written by name, so a shared "last 7 days" link stays relative to the day
+    /// it is opened.
+    fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut q = vec![("range", self.preset.key().to_owned())];
         if self.preset == Preset::Custom {
             q.push(("from", self.form.date_from.clone()));
@@ -263,9 +318,75 @@ impl CdrViewState {
                 q.push((key, value.clone()));
             }
         }
-        if scope == Scope::Reseller && !self.client.is_empty() {
+        if self.scope == Scope::Reseller && !self.client.is_empty() {
             q.push(("client", self.client.clone()));
         }
+        q
+    }
+}
+
+/// How the fetched rows are shown: the quick filter, the sort and the columns. Changing them
+/// never fetches again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CdrView {
+    /// The quick filter over the text columns.
+    pub quick: String,
+    /// The grid's sort.
+    pub sort: Sort,
+    /// The visible columns, in order.
+    pub columns: Vec<Column>,
+}
+
+impl Default for CdrView {
+    /// Newest first, every column, no quick filter.
+    fn default() -> CdrView {
+        CdrView {
+            quick: String::new(),
+            sort: Sort::DEFAULT,
+            columns: Column::ALL.to_vec(),
+        }
+    }
+}
+
+impl CdrView {
+    /// Shows `c` or hides it, keeping the default order whatever the order of clicks; the
+    /// last visible column stays.
+    pub fn toggle_column(&mut self, c: Column, on: bool) {
+        if on && !self.columns.contains(&c) {
+            let shown = std::mem::take(&mut self.columns);
+            self.columns = Column::ALL
+                .into_iter()
+                .filter(|x| *x == c || shown.contains(x))
+                .collect();
+        } else if !on && self.columns.len() > 1 {
+            self.columns.retain(|x| *x != c);
+        }
+    }
+}
+
+impl UrlState for CdrView {
+    const KEYS: &'static [&'static str] = &["q", "sort", "cols"];
+    type Context = ();
+
+    fn from_query(get: &dyn Fn(&str) -> Option<String>, _: &()) -> CdrView {
+        let mut v = CdrView::default();
+        if let Some(q) = get("q") {
+            v.quick = q;
+        }
+        if let Some(sort) = get("sort").as_deref().and_then(Sort::from_key) {
+            v.sort = sort;
+        }
+        if let Some(cols) = get("cols") {
+            let columns: Vec<Column> = cols.split(',').filter_map(Column::from_key).collect();
+            if !columns.is_empty() {
+                v.columns = columns;
+            }
+        }
+        v
+    }
+
+    fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
         if !self.quick.is_empty() {
             q.push(("q", self.quick.clone()));
         }
@@ -277,43 +398,6 @@ impl CdrViewState {
             q.push(("cols", cols.join(",")));
         }
         q
-    }
-
-    /// Checks the filter before any request. A range longer than the API's 92 days is fine
-    /// here: the explorer splits it into windows ([`CdrViewState::windows`]). The reseller page
-    /// also needs a client.
-    pub fn validate(&self, scope: Scope) -> Result<CdrFilter, Vec<ValidationError>> {
-        // Check the form as if it ended within the limit, then put the real end back.
-        let from = parse_date(&self.form.date_from);
-        let to = parse_date(&self.form.date_to);
-        let mut form = self.form.clone();
-        if let (Some(from), Some(to)) = (from, to) {
-            let last_allowed = from + Duration::days(i64::from(MAX_RANGE_DAYS) - 1);
-            if to > last_allowed {
-                form.date_to = format_date(last_allowed);
-            }
-        }
-        let mut result = CdrFilter::from_form(&form).map(|f| match to {
-            Some(to) => f.with_range(f.date_from, to),
-            None => f,
-        });
-        if scope == Scope::Reseller && self.client.trim().is_empty() {
-            let missing =
-                ValidationError::new("client", ApiStatus::MissingClient, "Choose a client.");
-            match &mut result {
-                Ok(_) => result = Err(vec![missing]),
-                Err(errors) => errors.push(missing),
-            }
-        }
-        result
-    }
-
-    /// The requests a valid filter needs: one per window of at most 92 days, oldest first.
-    pub fn windows(filter: &CdrFilter) -> Vec<CdrFilter> {
-        split_windows(filter.date_from, filter.date_to, MAX_RANGE_DAYS)
-            .into_iter()
-            .map(|w| filter.with_range(w.from, w.to))
-            .collect()
     }
 }
 
@@ -360,12 +444,32 @@ mod tests {
         Timezone::parse(s).unwrap()
     }
 
-    fn from_pairs(pairs: &[(&str, &str)], today: NaiveDate) -> CdrViewState {
+    fn cx(today: NaiveDate, scope: Scope) -> CdrContext {
+        CdrContext {
+            today,
+            browser_tz: tz("-5"),
+            scope,
+        }
+    }
+
+    fn from_pairs_in(
+        pairs: &[(&str, &str)],
+        today: NaiveDate,
+        scope: Scope,
+    ) -> (CdrSearch, CdrView) {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        CdrViewState::from_query(|k| map.get(k).cloned(), today, tz("-5"))
+        let get = |k: &str| map.get(k).cloned();
+        (
+            CdrSearch::from_query(&get, &cx(today, scope)),
+            CdrView::from_query(&get, &()),
+        )
+    }
+
+    fn from_pairs(pairs: &[(&str, &str)], today: NaiveDate) -> CdrSearch {
+        from_pairs_in(pairs, today, Scope::Own).0
     }
 
     #[test]
@@ -437,9 +541,10 @@ mod tests {
     #[test]
     fn a_default_state_round_trips_through_a_short_url() {
         let today = day("2026-11-27");
-        let s = CdrViewState::defaults(today, tz("-5"));
-        let q = s.to_query(Scope::Own);
+        let s = CdrSearch::defaults(&cx(today, Scope::Own));
+        let q = s.to_query();
         assert_eq!(q, vec![("range", "last7".into()), ("tz", "-5".into())]);
+        assert!(CdrView::default().to_query().is_empty());
         let back = from_pairs(&[("range", "last7"), ("tz", "-5")], today);
         assert_eq!(back, s);
     }
@@ -447,7 +552,7 @@ mod tests {
     #[test]
     fn every_field_round_trips_through_the_url() {
         let today = day("2026-11-27");
-        let mut s = CdrViewState::defaults(today, tz("-5"));
+        let mut s = CdrSearch::defaults(&cx(today, Scope::Reseller));
         s.preset = Preset::Custom;
         s.form.date_from = "2026-01-01".into();
         s.form.date_to = "2026-06-30".into();
@@ -458,11 +563,16 @@ mod tests {
         s.form.callbilling = "billed".into();
         s.form.account = "100000_VoIP".into();
         s.client = "561115".into();
-        s.quick = "john & co".into();
-        s.sort = Sort::from_key("total.asc").unwrap();
-        s.columns = vec![Column::Total, Column::Date];
-        let q = s.to_query(Scope::Reseller);
-        let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let v = CdrView {
+            quick: "john & co".into(),
+            sort: Sort::from_key("total.asc").unwrap(),
+            columns: vec![Column::Total, Column::Date],
+        };
+        let query = crate::url::replace_part(&crate::url::replace_part(&[], &s), &v);
+        let pairs: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(
             pairs,
             [
@@ -480,7 +590,61 @@ mod tests {
                 ("cols", "total,date"),
             ]
         );
-        assert_eq!(from_pairs(&pairs, today), s);
+        assert_eq!(from_pairs_in(&pairs, today, Scope::Reseller), (s, v));
+        // The account's own explorer has no client, whatever a link says.
+        assert_eq!(from_pairs(&pairs, today).client, "");
+    }
+
+    #[test]
+    fn a_view_change_leaves_the_search_alone_and_the_other_way_round() {
+        let today = day("2026-11-27");
+        let start = [
+            ("range", "today"),
+            ("tz", "-5"),
+            ("q", "john"),
+            ("sort", "total.asc"),
+        ];
+        let current: Vec<(String, String)> = start
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (search, mut view) = from_pairs_in(&start, today, Scope::Own);
+        view.toggle_column(Column::Date, false);
+        let after = crate::url::replace_part(&current, &view);
+        let pairs: Vec<(&str, &str)> = after
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(from_pairs_in(&pairs, today, Scope::Own).0, search);
+        let mut other = search.clone();
+        other.preset = Preset::Yesterday;
+        let after = crate::url::replace_part(&current, &other);
+        let pairs: Vec<(&str, &str)> = after
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("range", "yesterday"),
+                ("tz", "-5"),
+                ("q", "john"),
+                ("sort", "total.asc")
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_keep_their_order_and_one_always_stays() {
+        let mut v = CdrView {
+            columns: vec![Column::Total],
+            ..CdrView::default()
+        };
+        v.toggle_column(Column::Date, true);
+        assert_eq!(v.columns, [Column::Date, Column::Total]);
+        v.toggle_column(Column::Date, false);
+        v.toggle_column(Column::Total, false);
+        assert_eq!(v.columns, [Column::Total]);
     }
 
     #[test]
@@ -501,45 +665,56 @@ mod tests {
         let s = from_pairs(&[("from", "2026-13-01"), ("tz", "14")], day("2026-11-27"));
         assert_eq!(s.preset, Preset::Custom);
         assert_eq!(s.form.date_from, "2026-13-01");
-        let errors = s.validate(Scope::Own).unwrap_err();
+        let errors = s.validate().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["date_from", "timezone"]);
         // Unknown sort and columns fall back to the defaults.
-        let s = from_pairs(&[("sort", "x.y"), ("cols", "nope")], day("2026-11-27"));
-        assert_eq!(s.sort, Sort::DEFAULT);
-        assert_eq!(s.columns, Column::ALL);
+        let (_, v) = from_pairs_in(
+            &[("sort", "x.y"), ("cols", "nope")],
+            day("2026-11-27"),
+            Scope::Own,
+        );
+        assert_eq!(v, CdrView::default());
     }
 
     #[test]
     fn validation_allows_long_ranges_and_requires_a_client_for_resellers() {
         let today = day("2026-11-27");
-        let mut s = CdrViewState::defaults(today, tz("0"));
+        let mut s = CdrSearch::defaults(&CdrContext {
+            today,
+            browser_tz: tz("0"),
+            scope: Scope::Own,
+        });
         s.preset = Preset::Custom;
         s.form.date_from = "2026-01-01".into();
         s.form.date_to = "2026-11-27".into();
-        let filter = s.validate(Scope::Own).unwrap();
+        let filter = s.validate().unwrap();
         assert_eq!(filter.date_from, day("2026-01-01"));
         assert_eq!(filter.date_to, day("2026-11-27"));
-        let windows = CdrViewState::windows(&filter);
+        let windows = CdrSearch::windows(&filter);
         assert_eq!(windows.len(), 4);
         assert_eq!(windows[0].date_from, day("2026-01-01"));
         assert_eq!(windows[3].date_to, day("2026-11-27"));
         assert!(windows.iter().all(|w| w.days() <= 92));
 
-        let errors = s.validate(Scope::Reseller).unwrap_err();
+        s.scope = Scope::Reseller;
+        let errors = s.validate().unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "client");
         s.client = "561115".into();
-        assert!(s.validate(Scope::Reseller).is_ok());
+        assert!(s.validate().is_ok());
+        assert_eq!(s.client(), Some("561115"));
+        s.scope = Scope::Own;
+        assert_eq!(s.client(), None);
 
         s.form.answered = false;
         s.form.noanswer = false;
         s.form.busy = false;
         s.form.failed = false;
-        let errors = s.validate(Scope::Own).unwrap_err();
+        let errors = s.validate().unwrap_err();
         assert_eq!(errors[0].field, "answered");
         s.form.date_to = "2025-12-31".into();
-        let errors = s.validate(Scope::Own).unwrap_err();
+        let errors = s.validate().unwrap_err();
         assert_eq!(errors[0].field, "date_from");
     }
 }
