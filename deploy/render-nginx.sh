@@ -38,8 +38,13 @@
 #                  of FILE with -o, else deploy/api-guard.js itself (not copied).
 #   NJS_MODULE     --standalone only: the njs module to load; default: the file of Debian's
 #                  libnginx-mod-http-js (dpkg -L). --site relies on /etc/nginx/modules-enabled/.
+#   BROTLI_STATIC_MODULE  --standalone only: the brotli static module to load; default: the
+#                  file of Debian's libnginx-mod-http-brotli-static (dpkg -L). --site relies on
+#                  /etc/nginx/modules-enabled/ as for njs.
 #
-# The API location needs nginx's njs module: apt-get install libnginx-mod-http-js.
+# The API location needs nginx's njs module, and the static files its brotli static module
+# (for the .br copies of deploy/precompress.sh):
+#   apt-get install libnginx-mod-http-js libnginx-mod-http-brotli-static
 #
 # --standalone (default) writes a whole nginx.conf for `nginx -p PREFIX -c FILE`, where PREFIX
 # has the folders logs/ and tmp/. --site writes the http-level part only, for
@@ -169,7 +174,7 @@ if [ -n "$BASIC_AUTH_FILE" ]; then
   [ -r "$BASIC_AUTH_FILE" ] || warn "BASIC_AUTH_FILE $BASIC_AUTH_FILE is not readable here"
 fi
 
-# The njs module and the guard script it runs.
+# The modules (njs for the guard script, brotli static for the .br files).
 if [ "$mode" = standalone ]; then
   if [ -z "${NJS_MODULE:-}" ]; then
     NJS_MODULE=$(dpkg -L libnginx-mod-http-js 2>/dev/null | grep '/ngx_http_js_module\.so$' | head -1 || true)
@@ -177,10 +182,21 @@ if [ "$mode" = standalone ]; then
   fi
   [ -f "$NJS_MODULE" ] || die "no njs module at $NJS_MODULE: apt-get install libnginx-mod-http-js (or set NJS_MODULE)"
   check NJS_MODULE "$NJS_MODULE" "$path_re"
+  if [ -z "${BROTLI_STATIC_MODULE:-}" ]; then
+    BROTLI_STATIC_MODULE=$(dpkg -L libnginx-mod-http-brotli-static 2>/dev/null |
+      grep '/ngx_http_brotli_static_module\.so$' | head -1 || true)
+    BROTLI_STATIC_MODULE=${BROTLI_STATIC_MODULE:-/usr/lib/nginx/modules/ngx_http_brotli_static_module.so}
+  fi
+  [ -f "$BROTLI_STATIC_MODULE" ] ||
+    die "no brotli static module at $BROTLI_STATIC_MODULE: apt-get install libnginx-mod-http-brotli-static (or set BROTLI_STATIC_MODULE)"
+  check BROTLI_STATIC_MODULE "$BROTLI_STATIC_MODULE" "$path_re"
 else
   NJS_MODULE=unused
+  BROTLI_STATIC_MODULE=unused
   grep -qs ngx_http_js_module /etc/nginx/modules-enabled/*.conf ||
     warn "the njs module is not enabled in /etc/nginx/modules-enabled/ (apt-get install libnginx-mod-http-js)"
+  grep -qs ngx_http_brotli_static_module /etc/nginx/modules-enabled/*.conf ||
+    warn "the brotli static module is not enabled in /etc/nginx/modules-enabled/ (apt-get install libnginx-mod-http-brotli-static)"
 fi
 guard_src="$here/api-guard.js"
 if [ -z "${GUARD_JS:-}" ]; then
@@ -253,7 +269,7 @@ keep_or_drop basic_auth "$basic_auth"
 subst=()
 for name in ROOT LISTEN HTTP_LISTEN SERVER_NAME TLS_CERT TLS_KEY UPSTREAM UPSTREAM_HOST \
   UPSTREAM_HOST_HEADER RESOLVER CA_BUNDLE LOG_DIR CSP_SCRIPT_HASHES CSP_STYLE_HASHES \
-  NJS_MODULE GUARD_JS ALLOW_RULES BASIC_AUTH_FILE BASIC_AUTH_REALM; do
+  NJS_MODULE BROTLI_STATIC_MODULE GUARD_JS ALLOW_RULES BASIC_AUTH_FILE BASIC_AUTH_REALM; do
   subst+=(-e "s|@@${name}@@|${!name}|g")
 done
 

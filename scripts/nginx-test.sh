@@ -52,10 +52,14 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- prerequisites -----------------------------------------------------------------------------
 
-# nginx, its njs module (the API guard) and openssl (certificates, the htpasswd file).
+# nginx, its njs module (the API guard) and brotli static module (the .br files), brotli
+# (deploy/precompress.sh, and decoding what nginx sends) and openssl (certificates, the
+# htpasswd file).
 missing=()
 command -v nginx >/dev/null || missing+=(nginx-light)
 dpkg -s libnginx-mod-http-js >/dev/null 2>&1 || missing+=(libnginx-mod-http-js)
+dpkg -s libnginx-mod-http-brotli-static >/dev/null 2>&1 || missing+=(libnginx-mod-http-brotli-static)
+command -v brotli >/dev/null || missing+=(brotli)
 command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing from Debian: ${missing[*]}"
@@ -65,6 +69,8 @@ fi
 NGINX=$(command -v nginx)
 NJS_MODULE=$(dpkg -L libnginx-mod-http-js | grep '/ngx_http_js_module\.so$' | head -1)
 [ -f "$NJS_MODULE" ] || die "libnginx-mod-http-js has no ngx_http_js_module.so"
+BROTLI_STATIC_MODULE=$(dpkg -L libnginx-mod-http-brotli-static | grep '/ngx_http_brotli_static_module\.so$' | head -1)
+[ -f "$BROTLI_STATIC_MODULE" ] || die "libnginx-mod-http-brotli-static has no ngx_http_brotli_static_module.so"
 [ -f dist/index.html ] || die "no dist/index.html: run trunk build --release first"
 [ -x target/native/voipms-sim ] || cargo build --profile native -p voipms-sim
 [ -d e2e/node_modules/@playwright/test ] || die "no e2e/node_modules: run scripts/setup.sh first"
@@ -116,7 +122,8 @@ for ref in $(grep -oE '(href|src|module_or_path: )=?["'"'"']/[^"'"'"']+' "$work/
 done
 wasm=$(cd "$work/www" && ls ./*_bg.wasm | head -1); wasm=${wasm#./}
 js=${wasm%_bg.wasm}.js
-css=$(cd "$work/www" && ls ./main-*.css | head -1); css=${css#./}
+# The stylesheet may be inlined into index.html (then there is no css file to check).
+css=$(cd "$work/www" && { ls ./*.css 2>/dev/null || true; } | head -1); css=${css#./}
 
 # --- render and check the configurations ---------------------------------------------------
 
@@ -148,12 +155,12 @@ DIST="$work/www" LISTEN="127.0.0.1:$CAPTURE_PORT" HTTP_LISTEN="127.0.0.1:$CAPTUR
 # valid nginx too. Nothing listens.
 DIST="$work/www" SERVER_NAME=cdr.example.com TLS_CERT="$work/tls.crt" TLS_KEY="$work/tls.key" \
   LOG_DIR="$work/logs" RESOLVER=127.0.0.1 deploy/render-nginx.sh --standalone -o "$work/prod-standalone.conf"
-# The site file with the optional gates on; --site leaves the module to modules-enabled/,
-# for which the wrapper's load_module stands in.
+# The site file with the optional gates on; --site leaves the modules to modules-enabled/,
+# for which the wrapper's load_module lines stand in.
 DIST="$work/www" SERVER_NAME=cdr.example.com TLS_CERT="$work/tls.crt" TLS_KEY="$work/tls.key" \
   LOG_DIR="$work/logs" RESOLVER=127.0.0.1 ALLOW_NETWORKS="203.0.113.0/24,198.51.100.7 2001:db8::/32" \
   BASIC_AUTH_FILE="$work/htpasswd" deploy/render-nginx.sh --site -o "$work/prod-site.conf"
-printf '%s\n' "load_module $NJS_MODULE;" 'pid logs/nginx-t.pid;' 'events {}' 'http {' \
+printf '%s\n' "load_module $NJS_MODULE;" "load_module $BROTLI_STATIC_MODULE;" 'pid logs/nginx-t.pid;' 'events {}' 'http {' \
   '  client_body_temp_path tmp/b; proxy_temp_path tmp/p; fastcgi_temp_path tmp/f;' \
   '  uwsgi_temp_path tmp/u; scgi_temp_path tmp/s;' \
   "  include $work/prod-site.conf;" '}' >"$work/prod-site-wrapper.conf"
@@ -247,7 +254,7 @@ expect "deep link /calls?range=last7 is index.html (SPA fallback)" \
   '[ "$status" = 200 ] && cmp -s "$work/h/deep.b" "$work/www/index.html"'
 expect "deep link: CSP and no-cache" 'security_headers deep && has deep Cache-Control "^no-cache$"'
 
-echo "assets ($wasm, $js, $css)"
+echo "assets ($wasm, $js${css:+, $css})"
 raw_wasm=$(stat -c %s "$work/www/$wasm")
 get wasm_raw "$BASE/$wasm"
 expect "wasm without Accept-Encoding: 200 application/wasm, $raw_wasm bytes, no Content-Encoding" \
@@ -263,7 +270,7 @@ expect "wasm asked with gzip: Content-Encoding gzip, application/wasm, Vary: Acc
   '[ "$status" = 200 ] && has wasm_gz Content-Encoding "^gzip$" &&
    has wasm_gz Content-Type "^application/wasm$" && has wasm_gz Vary Accept-Encoding'
 expect "wasm gzip decodes to the file" 'gzip -dc "$work/h/wasm_gz.b" | cmp -s - "$work/www/$wasm"'
-for f in "$js" "$css"; do
+for f in "$js" ${css:+"$css"}; do
   get asset "$BASE/$f" -H 'Accept-Encoding: gzip'
   expect "$f: immutable, gzip" '[ "$status" = 200 ] && has asset Cache-Control "max-age=31536000.*immutable" &&
     has asset Content-Encoding "^gzip$" && security_headers asset'
@@ -275,18 +282,50 @@ get dotfile "$BASE/.env.js"
 expect "dot-files are 404, even one with an asset's extension" '[ "$status" = 404 ]'
 rm -f "$work/www/.env.js"
 
-log "precompressing the copy (deploy/precompress.sh) for gzip_static"
+log "precompressing the copy (deploy/precompress.sh) for brotli_static and gzip_static"
 deploy/precompress.sh "$work/www"
-gz_file=$(stat -c %s "$work/www/$wasm.gz")
-get wasm_static "$BASE/$wasm" -H 'Accept-Encoding: gzip'
-expect "gzip_static: the wasm comes from $wasm.gz ($gz_file bytes, Content-Length set)" \
-  '[ "$status" = 200 ] && has wasm_static Content-Encoding "^gzip$" && [ "$size" = "$gz_file" ] &&
-   has wasm_static Content-Length "^$gz_file$"'
-expect "gzip_static: still application/wasm, immutable, with the security headers" \
-  'has wasm_static Content-Type "^application/wasm$" && has wasm_static Cache-Control immutable &&
-   security_headers wasm_static'
-printf '        wasm served: raw %s B, gzip on the fly %s B, gzip_static (-9) %s B\n' \
-  "$raw_wasm" "$gz_dynamic" "$gz_file"
+echo "precompressed files"
+# Each file of 1 KB or more gets the three forms; index.html (through / and a deep link, which
+# reach it by the index module and by try_files) included when the stylesheet inlined into it
+# makes it that big.
+static=("/$wasm" "/$js" ${css:+"/$css"})
+[ "$(stat -c %s "$work/www/index.html")" -ge 1024 ] && static+=(/ /calls)
+for u in "${static[@]}"; do
+  f=${u#/}
+  [[ $u == / || $u == /calls ]] && f=index.html
+  raw=$(stat -c %s "$work/www/$f")
+  br_file=$(stat -c %s "$work/www/$f.br")
+  gz_file=$(stat -c %s "$work/www/$f.gz")
+  get st_id "$BASE$u"
+  expect "$u without Accept-Encoding: $f as is ($raw bytes), no Content-Encoding" \
+    '[ "$status" = 200 ] && [ "$size" = "$raw" ] && lacks st_id Content-Encoding && cmp -s "$work/h/st_id.b" "$work/www/$f"'
+  get st_br "$BASE$u" -H 'Accept-Encoding: br, gzip'
+  expect "$u with br, gzip: Content-Encoding br, from $f.br ($br_file bytes, Content-Length set), Vary: Accept-Encoding" \
+    '[ "$status" = 200 ] && has st_br Content-Encoding "^br$" && [ "$size" = "$br_file" ] &&
+     has st_br Content-Length "^$br_file$" && has st_br Vary "^Accept-Encoding$"'
+  expect "... decodes (brotli -d) to $f" 'brotli -dc "$work/h/st_br.b" | cmp -s - "$work/www/$f"'
+  # The same type, caching and headers as the file itself, and the file's Last-Modified (the
+  # copies keep its mtime), so that a revalidation does not depend on the encoding.
+  expect "... with the file's Content-Type, Cache-Control, Last-Modified and the security headers" \
+    '[ "$(hdr st_br Content-Type)" = "$(hdr st_id Content-Type)" ] &&
+     [ "$(hdr st_br Cache-Control)" = "$(hdr st_id Cache-Control)" ] &&
+     [ "$(hdr st_br Last-Modified)" = "$(hdr st_id Last-Modified)" ] && security_headers st_br'
+  get st_br_last "$BASE$u" -H 'Accept-Encoding: gzip, deflate, br, zstd'
+  expect "... also when br comes last (Chromium's order): br" \
+    '[ "$status" = 200 ] && has st_br_last Content-Encoding "^br$" && [ "$size" = "$br_file" ]'
+  get st_gz "$BASE$u" -H 'Accept-Encoding: gzip'
+  expect "$u with gzip only: Content-Encoding gzip, from $f.gz ($gz_file bytes), Vary: Accept-Encoding" \
+    '[ "$status" = 200 ] && has st_gz Content-Encoding "^gzip$" && [ "$size" = "$gz_file" ] &&
+     has st_gz Content-Length "^$gz_file$" && has st_gz Vary "^Accept-Encoding$" &&
+     gzip -dc "$work/h/st_gz.b" | cmp -s - "$work/www/$f"'
+  if [ "$f" = "$wasm" ]; then
+    expect "... still application/wasm, immutable, with the security headers" \
+      'has st_br Content-Type "^application/wasm$" && has st_br Cache-Control immutable &&
+       has st_gz Content-Type "^application/wasm$" && security_headers st_gz'
+    printf '        wasm served: raw %s B, gzip on the fly %s B, gzip_static (-9) %s B, brotli_static (-q 11) %s B\n' \
+      "$raw_wasm" "$gz_dynamic" "$gz_file" "$br_file"
+  fi
+done
 
 echo "API proxy"
 get api "$BASE/api/v1/rest.php" -F method=getCallBilling -F "api_username=$USER_NAME" -F "api_password=$PASSWORD"
@@ -498,6 +537,9 @@ expect "the access log recorded the browser's API POSTs" \
   'grep -q "\"POST /api/v1/rest.php HTTP/1.1\" 200 .*Chrome" "$access"'
 expect "the access log shows the path asked for, without the query string" \
   'grep -q "\"GET /calls HTTP/1.1\" 200 " "$access"'
+wasm_br=$(stat -c %s "$work/www/$wasm.br")
+expect "Chromium fetched the wasm as br: $wasm_br bytes, the size of $wasm.br" \
+  'grep -q "\"GET /$wasm HTTP/1.1\" 200 $wasm_br .*Chrome" "$access"'
 gate_access="$work/gate/logs/cdr-portal.access.log"
 capture_logs=("$work/capture/logs/cdr-portal.access.log" "$work/capture/logs/error.log")
 expect "no log of the three nginx holds the password, the username or a query string" \

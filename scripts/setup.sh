@@ -24,12 +24,14 @@ for c in clippy rustfmt; do
 done
 
 # Debian packages: Chromium for the browser tests, nginx and its njs module (the API guard)
-# for the deployment test, brotli for the bundle report.
+# and brotli static module (the .br files) for the deployment test, brotli for the bundle
+# report and deploy/precompress.sh.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 dpkg -s libnginx-mod-http-js >/dev/null 2>&1 || missing+=(libnginx-mod-http-js)
+dpkg -s libnginx-mod-http-brotli-static >/dev/null 2>&1 || missing+=(libnginx-mod-http-brotli-static)
 command -v brotli >/dev/null || missing+=(brotli)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"

@@ -15,13 +15,16 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy (native crates)"
-cargo clippy -p cdr-core -p voipms-sim --all-targets -- -D warnings
+cargo clippy -p cdr-core -p voipms-sim -p cdr-fuzz --all-targets -- -D warnings
 
 step "clippy (wasm32 app and core)"
 cargo clippy -p cdr-portal -p cdr-core --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests"
-cargo test -p cdr-core -p voipms-sim
+cargo test -p cdr-core -p voipms-sim -p cdr-fuzz
+
+step "fuzz cdr-core for 60 s (crates/cdr-fuzz; make fuzz runs it longer)"
+make --no-print-directory fuzz FUZZ_SECONDS=60
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p cdr-portal --target wasm32-unknown-unknown

@@ -112,7 +112,9 @@ impl<T: Send + Sync + 'static> Fetcher<T> {
         F: FnOnce(FetchContext) -> Fut + 'static,
         Fut: Future<Output = Result<T, FetchError>> + 'static,
     {
-        let Some(endpoint) = Endpoint::from_connection(&self.conn) else {
+        // Untracked: a search started by an effect must not run again on every keystroke
+        // in Settings.
+        let Some(endpoint) = untrack(|| Endpoint::from_connection(&self.conn)) else {
             self.job.with_value(Job::abort);
             self.progress.set(None);
             self.notice.set(Some(Notice::NeedsCredentials));

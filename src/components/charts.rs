@@ -20,13 +20,16 @@ pub fn Chart(
     #[prop(optional)]
     legend: bool,
 ) -> impl IntoView {
+    // A drawing without a view box is not drawn yet (charts come a frame after the rows):
+    // only a drawn chart with no bars says it is empty.
     let blank = move || svg.with(|s| s.body.is_empty());
+    let nothing_to_draw = move || svg.with(|s| !s.view_box.is_empty() && s.body.is_empty());
     view! {
         <figure class="chart">
             <figcaption>{caption}</figcaption>
-            <p class="hint" hidden=move || !blank()>{empty}</p>
+            <p class="hint" hidden=move || !nothing_to_draw()>{empty}</p>
             <svg role="img" hidden=blank
-                viewBox=move || svg.with(|s| s.view_box.clone())
+                viewBox=move || svg.with(|s| (!s.view_box.is_empty()).then(|| s.view_box.clone()))
                 aria-label=move || svg.with(|s| s.label.clone())
                 inner_html=move || svg.with(|s| s.body.clone())></svg>
             <p class="hint" hidden=move || svg.with(|s| s.note.is_empty())>

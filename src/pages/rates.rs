@@ -210,8 +210,10 @@ pub fn RatesPage() -> impl IntoView {
                 <button type="submit" class="primary">"Search"</button>
             </div>
         </form>
+        // Above the search's status and results, whose arrival and going would otherwise
+        // move it (a layout shift).
+        <RateNumber quote fetched />
         {search.status()}
         {results}
-        <RateNumber quote fetched />
     }
 }

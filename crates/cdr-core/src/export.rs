@@ -15,18 +15,22 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     neutralise_field(cell, false)
 }
 
+/// Where a reader that ignores quotes in mid-field (a spreadsheet whose list separator is `;`,
+/// or one that splits on tabs) starts a new field or a new row inside a cell.
+const SPLITS: [char; 4] = [';', '\t', '\n', '\r'];
+
 /// [`neutralise`] for a row's first field, which a reader that splits on `;` or tab joins
 /// with the fields after it (`-0.5,=x` would be one field there): no sign may start it, not
 /// even a number's.
 fn neutralise_field(cell: &str, first: bool) -> Cow<'_, str> {
     let whole =
         matches!(cell.as_bytes().first(), Some(b'\t' | b'\r')) || starts_formula(cell, !first);
-    // Opened where `;` or tab separates fields, a cell is split there, and the quotes that
-    // keep it whole for `,` readers start mid-field, where such a reader ignores them: each
-    // piece after a separator gets the same guard as a whole cell.
+    // Opened where `;` or tab separates fields, a cell is split there and at its line breaks,
+    // and the quotes that keep it whole for `,` readers start mid-field, where such a reader
+    // ignores them: each piece after a split gets a guard before its sign.
     let inner = cell
-        .char_indices()
-        .any(|(i, c)| matches!(c, ';' | '\t') && starts_formula(&cell[i + 1..], false));
+        .match_indices(SPLITS)
+        .any(|(i, _)| sign_at(&cell[i + 1..]).is_some());
     if !whole && !inner {
         return Cow::Borrowed(cell);
     }
@@ -34,17 +38,33 @@ fn neutralise_field(cell: &str, first: bool) -> Cow<'_, str> {
     if whole {
         out.push('\'');
     }
-    let mut rest = cell;
-    while let Some(at) = rest.find([';', '\t']) {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        if starts_formula(rest, false) {
-            out.push('\'');
+    let mut pieces = cell.split_inclusive(SPLITS);
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        match sign_at(piece) {
+            Some(at) => {
+                out.push_str(&piece[..at]);
+                out.push('\'');
+                out.push_str(&piece[at..]);
+            }
+            None => out.push_str(piece),
         }
     }
-    out.push_str(rest);
     Cow::Owned(out)
 }
+
+/// The position of the sign that a piece of a cell starts with, past spaces and quotes (see
+/// [`starts_formula`]); `None` when it starts with none. The split characters themselves end
+/// the look: they start pieces of their own.
+fn sign_at(piece: &str) -> Option<usize> {
+    let at = piece
+        .find(|c: char| !(c == '"' || (c.is_whitespace() && !SPLITS.contains(&c))))
+        .unwrap_or(piece.len());
+    piece[at..].starts_with(SIGNS).then_some(at)
+}
+
+/// The signs that start a formula, the full-width ones some locales' spreadsheets read too.
+const SIGNS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
 
 /// Whether a spreadsheet would read `text` as a formula: a sign after any whitespace, unless
 /// `numbers_pass` and the text is a plain decimal. Quotes are looked past as well: where a
@@ -53,8 +73,7 @@ fn neutralise_field(cell: &str, first: bool) -> Cow<'_, str> {
 /// inside a cell is ever a clean number.
 fn starts_formula(text: &str, numbers_pass: bool) -> bool {
     let rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
-    rest.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠'])
-        && !(numbers_pass && is_plain_decimal(rest))
+    rest.starts_with(SIGNS) && !(numbers_pass && is_plain_decimal(rest))
 }
 
 /// `-12`, `-0.50000000`: an optional minus, digits, and an optional fraction. Nothing else
@@ -185,7 +204,7 @@ mod tests {
         assert_eq!(neutralise(""), "");
         // Issue 13: whitespace before the sign does not hide a formula…
         assert_eq!(neutralise(" =1+1"), "' =1+1");
-        assert_eq!(neutralise("\n\n=1+1"), "'\n\n=1+1");
+        assert_eq!(neutralise("\n\n=1+1"), "'\n\n'=1+1");
         assert_eq!(neutralise("\u{a0}@x"), "'\u{a0}@x");
         assert_eq!(neutralise("＝1+1"), "'＝1+1");
         // …and a credit stays a number a spreadsheet can add up.
@@ -207,7 +226,10 @@ mod tests {
             "a,b\r\n\"IN;'=1+1\",\"x\ty\"\r\n"
         );
         // Every piece a `;` or tab reader would see is guarded, and only those.
-        assert_eq!(neutralise("a; -x\t@y;-5;b"), "a;' -x\t'@y;'-5;b");
+        assert_eq!(neutralise("a; -x\t@y;-5;b"), "a; '-x\t'@y;'-5;b");
+        // A line break ends a row for a `;` reader, whatever the quotes say (cdr-fuzz).
+        assert_eq!(neutralise("x\n=1+1"), "x\n'=1+1");
+        assert_eq!(neutralise("x\r\n \"=1"), "x\r\n \"'=1");
         assert_eq!(neutralise("=a;=b"), "'=a;'=b");
         // A credit exports as a number, not as text; only as a row's first field, which a
         // `;` reader joins with the rest of the row, does it get the guard.
@@ -321,7 +343,7 @@ mod tests {
             /// Read as a spreadsheet of any list separator would, no field is a formula.
             #[test]
             fn no_field_is_a_formula_whatever_the_separator(
-                cells in proptest::collection::vec("[a-z0-9.,;\t\" =+@\\-]{0,8}", 1..6),
+                cells in proptest::collection::vec("[a-z0-9.,;\t\r\n\" =+@\\-]{0,8}", 1..6),
             ) {
                 let headers: Vec<String> = (0..cells.len()).map(|i| format!("h{i}")).collect();
                 let out = write_csv(&headers, [cells.iter().map(|c| Cow::Borrowed(c.as_str()))]);

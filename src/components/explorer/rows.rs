@@ -88,15 +88,21 @@ impl RowsView {
             shown.track();
             perf::after_next_paint(move || epoch.update(|e| *e += 1));
         });
+        // Nothing is drawn before the first bump: a chart read while the results are first
+        // built would otherwise be computed in the same task as the grid.
         let chart = move |draw: fn(&[CdrRow], &[u32]) -> Svg| {
             Memo::new(move |_| {
-                epoch.track();
+                if epoch.get() == 0 {
+                    return Svg::default();
+                }
                 table.with_untracked(|t| shown.with_untracked(|v| draw(t.rows(), v)))
             })
         };
         // Only the searched days are charted: a stray date must not stretch the axis.
         let over_time = Memo::new(move |_| {
-            epoch.track();
+            if epoch.get() == 0 {
+                return Svg::default();
+            }
             let range = store.with_untracked(|a| {
                 let filter = a.as_ref()?.search.validate().ok()?;
                 Some((filter.date_from, filter.date_to))
