@@ -18,7 +18,7 @@ use cdr_core::request::{
     ResellerCdrRequest, Timezone,
 };
 use cdr_core::table::CdrTable;
-use cdr_core::view::{timezone_from_browser_offset, CdrContext, CdrSearch, Scope};
+use cdr_core::view::{describe_filter, timezone_from_browser_offset, CdrContext, CdrSearch, Scope};
 use futures::StreamExt;
 use leptos::prelude::*;
 
@@ -174,11 +174,20 @@ pub fn CdrExplorer(
         Signal::derive(|| Some(Ok(Vec::new())))
     };
 
+    // What the address asks, in words, from the first frame: the results below answer it.
+    let asked = move || {
+        search.url.with(|s| {
+            let filter = s.validate().ok()?;
+            Some(format!("Calls {}.", describe_filter(&filter, s.client())))
+        })
+    };
+
     view! {
         <CdrFilters scope form=search.form errors=search.errors today browser_tz
             call_types call_billing accounts clients
             busy=Signal::derive(move || search.busy())
             on_search=Callback::new(move |()| search.submit()) />
+        <p class="asked">{asked}</p>
         {search.status()}
         <Results rows store />
     }
