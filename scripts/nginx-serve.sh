@@ -24,6 +24,8 @@ DIST=${DIST:-dist}
 
 log() { printf 'nginx-serve: %s\n' "$*"; }
 die() { printf 'nginx-serve: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/simulator.sh
+. scripts/simulator.sh
 
 NGINX=$(command -v nginx) || die "no nginx: run scripts/setup.sh (Debian's nginx-light)"
 dpkg -s libnginx-mod-http-js >/dev/null 2>&1 || die "no njs module: apt-get install libnginx-mod-http-js"
@@ -79,16 +81,7 @@ DIST="$work/www" LISTEN="127.0.0.1:$PORT" UPSTREAM="http://127.0.0.1:$SIM_PORT" 
 "$NGINX" -t -q -p "$work" -c "$work/nginx.conf" || die "nginx -t of the rendered configuration"
 
 # No --dist: nginx alone serves the app.
-target/native/voipms-sim --port "$SIM_PORT" --data-dir "$work/data" --quiet "$@" >"$work/sim.log" 2>&1 &
-sim_pid=$!
-code=000
-for _ in $(seq 600); do
-  kill -0 "$sim_pid" 2>/dev/null || die "the simulator exited"
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$SIM_PORT/api/v1/rest.php" || true)
-  [ "$code" != 000 ] && break
-  sleep 0.2
-done
-[ "$code" != 000 ] || die "the simulator did not answer within 120 s"
+start_simulator "$SIM_PORT" "$work/sim.log" --data-dir "$work/data" --quiet "$@"
 
 "$NGINX" -p "$work" -c "$work/nginx.conf"
 for _ in $(seq 100); do

@@ -48,6 +48,8 @@ started=$(date +%s)
 
 log() { printf 'nginx-test: %s\n' "$*"; }
 die() { printf 'nginx-test: FAIL: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/simulator.sh
+. scripts/simulator.sh
 sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- prerequisites -----------------------------------------------------------------------------
@@ -182,15 +184,7 @@ fi
 # --- start the simulator and nginx ---------------------------------------------------------
 
 log "starting the simulator on 127.0.0.1:$SIM_PORT (3000 calls)"
-target/native/voipms-sim --port "$SIM_PORT" --data-dir "$work/data" --calls 3000 >"$work/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 300); do
-  kill -0 "$sim_pid" 2>/dev/null || die "the simulator exited"
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$SIM_PORT/api/v1/rest.php" || true)
-  [ "$code" != 000 ] && break
-  sleep 0.2
-done
-[ "$code" != 000 ] || die "the simulator did not answer within 60 s"
+start_simulator "$SIM_PORT" "$work/sim.log" --data-dir "$work/data" --calls 3000
 
 log "starting the capturing upstream on 127.0.0.1:$CAPTURE_UP_PORT"
 node e2e/nginx/capture-upstream.mjs "$CAPTURE_UP_PORT" "$work/captured" "$PAUSE_MS" >"$work/capture.log" 2>&1 &
