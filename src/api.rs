@@ -3,9 +3,12 @@
 //! What a request holds and how its answer decodes is the core crate's business; this module
 //! only moves bytes. Credentials travel in the POST body, never in the URL.
 
-use cdr_core::decode::Answered;
+use std::marker::PhantomData;
+
+use cdr_core::decode::{Answered, IntoTable};
 use cdr_core::fetch::FetchError;
 use cdr_core::request::Method;
+use cdr_core::table::CdrTable;
 use cdr_core::wire::{encode, Credentials};
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -55,6 +58,22 @@ impl Endpoint {
             Method::GetCdr | Method::GetResellerCdr => crate::perf::measure("cdr:decode", decode),
             _ => decode(),
         }?)
+    }
+
+    /// Sends `request` and keeps its answer undecoded, for [`Fetched::into_table`]: the rows
+    /// of several requests fetched at once then go into one table one body at a time.
+    pub async fn fetch<R: IntoTable>(
+        &self,
+        request: &R,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Fetched<R>, FetchError> {
+        let fields = encode(&self.credentials, request)?;
+        let (content_type, body) = self.post(&fields, abort).await?;
+        Ok(Fetched {
+            content_type,
+            body,
+            request: PhantomData,
+        })
     }
 
     /// The part of [`Endpoint::call`] that does not depend on the method: kept out of the
@@ -116,4 +135,21 @@ fn js_error(e: wasm_bindgen::JsValue) -> FetchError {
         None => e.as_string().unwrap_or_else(|| "unknown error".to_owned()),
     };
     FetchError::Network(text)
+}
+
+/// An answer fetched for a request of type `R`, not decoded yet: only `R`'s decoder reads it.
+pub struct Fetched<R> {
+    content_type: Option<String>,
+    body: Vec<u8>,
+    request: PhantomData<R>,
+}
+
+impl<R: IntoTable> Fetched<R> {
+    /// Appends the answer's rows to `table`, and lets the body go.
+    pub fn into_table(self, table: &mut CdrTable) -> Result<(), FetchError> {
+        crate::perf::measure("cdr:decode", || {
+            R::decode_into(&self.body, self.content_type.as_deref(), table)
+        })?;
+        Ok(())
+    }
 }

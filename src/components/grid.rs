@@ -214,7 +214,7 @@ pub fn CdrGrid(
         let i = index_of(slot)?;
         // The table can change a moment before the view that indexes it: show nothing
         // rather than read past its end.
-        table.with(|t| t.rows().get(i as usize).map(|row| c.cell(row).into_owned()))
+        table.with(|t| ((i as usize) < t.len()).then(|| t.cell(i, c).into_owned()))
     };
 
     view! {

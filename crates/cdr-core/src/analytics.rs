@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, Timelike};
 
 use crate::display;
-use crate::model::{CdrRow, Disposition};
 use crate::money::{Computed, Money};
+use crate::table::{CdrTable, Column};
 
 /// Calls per disposition: answered, no answer, busy, failed, and anything else.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,13 +27,14 @@ pub struct DispositionCounts {
 }
 
 impl DispositionCounts {
-    fn add(&mut self, d: &Disposition) {
-        match d {
-            Disposition::Answered => self.answered += 1,
-            Disposition::NoAnswer => self.no_answer += 1,
-            Disposition::Busy => self.busy += 1,
-            Disposition::Failed => self.failed += 1,
-            Disposition::Other(_) => self.other += 1,
+    /// Counts a call by its place in [`Disposition::KNOWN`], `None` for any other text.
+    fn add(&mut self, known: Option<usize>) {
+        match known {
+            Some(0) => self.answered += 1,
+            Some(1) => self.no_answer += 1,
+            Some(2) => self.busy += 1,
+            Some(3) => self.failed += 1,
+            _ => self.other += 1,
         }
     }
 
@@ -88,18 +89,19 @@ impl Default for Summary {
 
 impl Summary {
     /// Sums the rows at `indices`.
-    pub fn of(rows: &[CdrRow], indices: &[u32]) -> Summary {
+    pub fn of(table: &CdrTable, indices: &[u32]) -> Summary {
         let mut s = Summary::default();
         // 128 bits: only a total beyond Money's range is an overflow, never a partial sum.
         let mut cost_units: i128 = 0;
         for &i in indices {
-            let r = &rows[i as usize];
-            s.dispositions.add(&r.disposition);
-            s.seconds += u64::from(r.seconds);
-            if r.disposition == Disposition::Answered {
-                s.answered_seconds += u64::from(r.seconds);
+            let known = table.disposition_index(i);
+            let seconds = u64::from(table.seconds(i));
+            s.dispositions.add(known);
+            s.seconds += seconds;
+            if known == Some(0) {
+                s.answered_seconds += seconds;
             }
-            cost_units += i128::from(r.total.units());
+            cost_units += i128::from(table.total(i).units());
         }
         s.cost = Money::from_wide(cost_units);
         s
@@ -235,20 +237,22 @@ pub struct CallsOverTime {
 /// Calls per day (or week, month, years: see [`Period`]) for the calls dated within
 /// `range`, the searched days; the others are only counted.
 pub fn calls_over_time(
-    rows: &[CdrRow],
+    table: &CdrTable,
     indices: &[u32],
     range: (NaiveDate, NaiveDate),
 ) -> CallsOverTime {
     let mut by_day: HashMap<NaiveDate, DispositionCounts> = HashMap::new();
     let mut outside = 0u64;
     for &i in indices {
-        let r = &rows[i as usize];
-        let day = r.date.date();
+        let day = table.date(i).date();
         if day < range.0 || day > range.1 {
             outside += 1;
             continue;
         }
-        by_day.entry(day).or_default().add(&r.disposition);
+        by_day
+            .entry(day)
+            .or_default()
+            .add(table.disposition_index(i));
     }
     let (Some(&first), Some(&last)) = (by_day.keys().min(), by_day.keys().max()) else {
         return CallsOverTime {
@@ -280,10 +284,10 @@ pub fn calls_over_time(
 }
 
 /// Calls per hour of the day, 0 to 23.
-pub fn calls_per_hour(rows: &[CdrRow], indices: &[u32]) -> [u64; 24] {
+pub fn calls_per_hour(table: &CdrTable, indices: &[u32]) -> [u64; 24] {
     let mut hours = [0u64; 24];
     for &i in indices {
-        hours[rows[i as usize].date.hour() as usize] += 1;
+        hours[table.date(i).hour() as usize] += 1;
     }
     hours
 }
@@ -299,18 +303,25 @@ pub struct CostGroup {
     pub calls: u64,
 }
 
-fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> Vec<CostGroup> {
-    let mut groups: HashMap<&str, (i128, u64)> = HashMap::new();
+/// Cost and calls per text of a dictionary column: grouped by code, so that no string is
+/// compared or hashed per row.
+fn cost_by(table: &CdrTable, indices: &[u32], column: Column) -> Vec<CostGroup> {
+    let (Some(dict), true) = (table.dictionary(column), !indices.is_empty()) else {
+        return Vec::new();
+    };
+    let mut groups: Vec<(i128, u64)> = vec![(0, 0); dict.len()];
     for &i in indices {
-        let r = &rows[i as usize];
-        let g = groups.entry(key(r)).or_default();
-        g.0 += i128::from(r.total.units());
+        let code = table.code(column, i).unwrap_or(0) as usize;
+        let g = &mut groups[code];
+        g.0 += i128::from(table.total(i).units());
         g.1 += 1;
     }
     let out: Vec<CostGroup> = groups
         .into_iter()
-        .map(|(k, (units, calls))| CostGroup {
-            key: k.to_owned(),
+        .enumerate()
+        .filter(|(_, (_, calls))| *calls > 0)
+        .map(|(code, (units, calls))| CostGroup {
+            key: dict.get(code as u32).to_owned(),
             cost: Money::from_wide(units),
             calls,
         })
@@ -325,8 +336,8 @@ fn cost_by(rows: &[CdrRow], indices: &[u32], key: impl Fn(&CdrRow) -> &str) -> V
 
 /// The `n` destinations that cost most, highest first; destinations that cost nothing are
 /// left out.
-pub fn top_destinations_by_cost(rows: &[CdrRow], indices: &[u32], n: usize) -> Vec<CostGroup> {
-    let mut groups = cost_by(rows, indices, |r| &r.destination);
+pub fn top_destinations_by_cost(table: &CdrTable, indices: &[u32], n: usize) -> Vec<CostGroup> {
+    let mut groups = cost_by(table, indices, Column::Destination);
     // An overflowing group stays: it is what the user most needs to see.
     groups.retain(|g| g.cost.map_or(true, |c| c > Money::ZERO));
     groups.truncate(n);
@@ -334,13 +345,14 @@ pub fn top_destinations_by_cost(rows: &[CdrRow], indices: &[u32], n: usize) -> V
 }
 
 /// Cost per account, highest first.
-pub fn cost_per_account(rows: &[CdrRow], indices: &[u32]) -> Vec<CostGroup> {
-    cost_by(rows, indices, |r| &r.account)
+pub fn cost_per_account(table: &CdrTable, indices: &[u32]) -> Vec<CostGroup> {
+    cost_by(table, indices, Column::Account)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{CdrRow, Disposition};
 
     fn row(day: u32, hour: u32, d: Disposition, seconds: u32, total: &str, dest: &str) -> CdrRow {
         CdrRow {
@@ -369,9 +381,9 @@ mod tests {
         }
     }
 
-    fn rows() -> Vec<CdrRow> {
+    fn rows() -> CdrTable {
         use Disposition::*;
-        vec![
+        CdrTable::new(vec![
             row(1, 9, Answered, 60, "0.01000000", "5551"),
             row(1, 9, Answered, 30, "0.00500000", "5552"),
             row(1, 14, NoAnswer, 0, "0", "5551"),
@@ -379,7 +391,7 @@ mod tests {
             row(3, 23, Failed, 0, "0", "5553"),
             row(3, 23, Answered, 90, "0.03000000", "5552"),
             row(3, 0, Other("CONGESTION".into()), 0, "0", "5554"),
-        ]
+        ])
     }
 
     #[test]
@@ -462,7 +474,7 @@ mod tests {
 
     /// A row of `rows()` moved to another day.
     fn on(day: NaiveDate) -> CdrRow {
-        let mut r = rows().remove(0);
+        let mut r = rows().row(0);
         r.date = day.and_hms_opt(12, 0, 0).unwrap();
         r
     }
@@ -470,12 +482,12 @@ mod tests {
     #[test]
     fn days_outside_the_search_are_counted_not_charted() {
         // Issue 13: a placeholder date decoded as 1970 stretched a 2024 search to 20,000 days.
-        let rows = vec![
+        let rows = CdrTable::new(vec![
             on(date(2024, 5, 1)),
             on(date(1970, 1, 1)),
             on(date(2024, 5, 3)),
             on(date(9999, 12, 31)),
-        ];
+        ]);
         let range = (date(2024, 5, 1), date(2024, 5, 31));
         let series = calls_over_time(&rows, &[0, 1, 2, 3], range);
         assert_eq!(series.outside, 2);
@@ -503,7 +515,7 @@ mod tests {
             (NaiveDate::MIN, NaiveDate::MAX, Period::Years(1315), 400),
         ];
         for (first, last, period, bars) in cases {
-            let rows = vec![on(first), on(last)];
+            let rows = CdrTable::new(vec![on(first), on(last)]);
             let series = calls_over_time(&rows, &[0, 1], (first, last));
             assert_eq!(
                 (series.period, series.buckets.len()),
@@ -520,7 +532,7 @@ mod tests {
             assert!(series.buckets[0].start <= first);
         }
         // Weeks start on Monday: 2024-01-01 was one.
-        let rows = vec![on(date(2024, 1, 3)), on(date(2025, 6, 1))];
+        let rows = CdrTable::new(vec![on(date(2024, 1, 3)), on(date(2025, 6, 1))]);
         let series = calls_over_time(&rows, &[0, 1], (date(2024, 1, 1), date(2025, 12, 31)));
         assert_eq!(series.buckets[0].start, date(2024, 1, 1));
         assert_eq!(series.buckets[1].start, date(2024, 1, 8));
@@ -533,7 +545,7 @@ mod tests {
         let b = a.clone();
         let mut credit = a.clone();
         credit.total = Money::parse("-92233720368").unwrap();
-        let rows = vec![a, b, credit];
+        let rows = CdrTable::new(vec![a, b, credit]);
         assert_eq!(
             Summary::of(&rows, &[0, 1]).cost,
             Err(crate::money::Overflow)

@@ -381,6 +381,21 @@ impl<T: Row> RowSink for Vec<T> {
     }
 }
 
+impl RowSink for crate::table::CdrTable {
+    fn read_row(&mut self, p: &mut Parser<'_>) -> Res<()> {
+        // One row at a time: its strings go into the columns and are dropped.
+        self.push(&CdrRow::read(p)?);
+        Ok(())
+    }
+
+    fn reserve_rows(&mut self, _additional: usize) {}
+}
+
+/// Reads a list of CDR rows straight into `table`, as [`one_or_many`] reads it into a Vec.
+pub(crate) fn cdr_rows_into(p: &mut Parser<'_>, table: &mut crate::table::CdrTable) -> Res<()> {
+    rows_into(p, 0, table)
+}
+
 /// The body of [`one_or_many`], behind `dyn` so that the browser bundle holds one copy of
 /// it rather than one per row type and caller (a call through a pointer per row costs
 /// nothing next to reading the row).

@@ -159,7 +159,7 @@ pub fn cdr_csv(table: &CdrTable, indices: &[u32], columns: &[Column], tz: Timezo
         &headers,
         indices
             .iter()
-            .map(|&i| columns.iter().map(move |c| c.cell(table.row(i)))),
+            .map(|&i| columns.iter().map(move |&c| table.cell(i, c))),
     )
 }
 

@@ -50,6 +50,7 @@
 pub mod analytics;
 pub mod billing;
 pub mod chart;
+pub mod columns;
 mod de;
 pub mod decode;
 pub mod display;

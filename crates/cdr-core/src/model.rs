@@ -175,8 +175,13 @@ impl CdrRow {
 
     /// The date as the API writes it: `YYYY-MM-DD HH:MM:SS`.
     pub fn date_string(&self) -> String {
-        DateText(self.date).to_string()
+        date_text(self.date)
     }
+}
+
+/// A date as the API writes it: `YYYY-MM-DD HH:MM:SS`.
+pub fn date_text(date: NaiveDateTime) -> String {
+    DateText(date).to_string()
 }
 
 /// `YYYY-MM-DD HH:MM:SS` without going through chrono's format-string interpreter.

@@ -5,8 +5,13 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
-use crate::model::{format_hms, CdrRow};
+use chrono::NaiveDateTime;
+
+use crate::columns::{Arena, Codes, Ints, TextColumn};
+use crate::model::{format_hms, CdrRow, Disposition};
+use crate::money::Money;
 
 /// A column of the CDR grid, in the default order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -108,49 +113,6 @@ impl Column {
                 | Column::DestinationType
         )
     }
-
-    /// The cell's text as the grid and the CSV show it.
-    pub fn cell(self, row: &CdrRow) -> Cow<'_, str> {
-        match self {
-            Column::Date => Cow::Owned(row.date_string()),
-            Column::CallerId => Cow::Borrowed(&row.callerid),
-            Column::Destination => Cow::Borrowed(&row.destination),
-            Column::Description => Cow::Borrowed(&row.description),
-            Column::Account => Cow::Borrowed(&row.account),
-            Column::Disposition => Cow::Borrowed(row.disposition.as_str()),
-            Column::Duration => Cow::Owned(format_hms(row.seconds)),
-            Column::Rate => row
-                .rate
-                .map_or(Cow::Borrowed(""), |r| Cow::Owned(r.to_string())),
-            Column::Total => Cow::Owned(row.total.to_string()),
-            Column::UniqueId => Cow::Borrowed(&row.uniqueid),
-            Column::DestinationType => Cow::Borrowed(row.destination_type.as_deref().unwrap_or("")),
-        }
-    }
-
-    fn text(self, row: &CdrRow) -> &str {
-        match self {
-            Column::CallerId => &row.callerid,
-            Column::Destination => &row.destination,
-            Column::Description => &row.description,
-            Column::Account => &row.account,
-            Column::Disposition => row.disposition.as_str(),
-            Column::UniqueId => &row.uniqueid,
-            Column::DestinationType => row.destination_type.as_deref().unwrap_or(""),
-            Column::Date | Column::Duration | Column::Rate | Column::Total => "",
-        }
-    }
-
-    /// An integer that orders rows as this column does, for the columns that have one.
-    fn numeric_key(self, row: &CdrRow) -> Option<i64> {
-        match self {
-            Column::Date => Some(row.date.and_utc().timestamp()),
-            Column::Duration => Some(i64::from(row.seconds)),
-            Column::Rate => Some(row.rate.map_or(i64::MIN, |r| r.units())),
-            Column::Total => Some(row.total.units()),
-            _ => None,
-        }
-    }
 }
 
 /// Sort direction.
@@ -229,15 +191,52 @@ impl Sort {
 /// (`String.prototype.toLowerCase`, the same mapping); natively the table uses std's.
 pub type Lowercase = fn(&str) -> String;
 
-/// The fetched rows and a lower-cased copy of their text columns for the quick filter.
+/// The text columns a row store keeps by dictionary, in [`Column`] order.
+const DICT_COLUMNS: [Column; 5] = [
+    Column::CallerId,
+    Column::Destination,
+    Column::Description,
+    Column::Account,
+    Column::Disposition,
+];
+
+/// The fetched rows, stored by column (see [`crate::columns`]): about 40 bytes a row where
+/// `CdrRow`s took 700.
 #[derive(Clone, Debug)]
 pub struct CdrTable {
-    rows: Vec<CdrRow>,
-    // One line per row, text columns joined by a tab: one substring search over this buffer
-    // filters every row at once, far faster than a search per cell.
-    haystack: Vec<u8>,
-    line_starts: Vec<u32>,
+    len: usize,
+    /// Seconds since 1970 of the (already shifted) date.
+    date: Ints,
+    seconds: Codes,
+    rate: Codes,
+    rates: Vec<Option<Money>>,
+    rate_codes: HashMap<Option<Money>, u32>,
+    total: Ints,
+    callerid: TextColumn,
+    destination: TextColumn,
+    description: TextColumn,
+    account: TextColumn,
+    disposition: TextColumn,
+    /// Which of [`Disposition::KNOWN`] each disposition text is, by code.
+    disposition_known: Vec<Option<u8>>,
+    destination_type: TextColumn,
+    /// Which rows were sent a destination type (one without holds "").
+    destination_type_sent: Vec<u64>,
+    uniqueid: Arena,
+    /// Whether some call id has upper case or a separator, so that the quick filter must
+    /// lower-case the ids instead of searching them as they are.
+    uniqueid_mixed: bool,
+    /// Rarely sent fields: the rows that have them, in order.
+    sparse: Vec<(u32, Sparse, Box<str>)>,
     lowercase: Lowercase,
+}
+
+/// The optional fields that few rows carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sparse {
+    CallLogs,
+    Ip,
+    UserAgent,
 }
 
 impl Default for CdrTable {
@@ -257,110 +256,410 @@ impl CdrTable {
     /// An empty table whose quick filter lower-cases non-ASCII text with `lowercase`.
     pub fn with_lowercase(lowercase: Lowercase) -> CdrTable {
         CdrTable {
-            rows: Vec::new(),
-            haystack: Vec::new(),
-            line_starts: Vec::new(),
+            len: 0,
+            date: Ints::default(),
+            seconds: Codes::default(),
+            rate: Codes::default(),
+            rates: Vec::new(),
+            rate_codes: HashMap::new(),
+            total: Ints::default(),
+            callerid: TextColumn::default(),
+            destination: TextColumn::default(),
+            description: TextColumn::default(),
+            account: TextColumn::default(),
+            disposition: TextColumn::default(),
+            disposition_known: Vec::new(),
+            destination_type: TextColumn::default(),
+            destination_type_sent: Vec::new(),
+            uniqueid: Arena::default(),
+            uniqueid_mixed: false,
+            sparse: Vec::new(),
             lowercase,
         }
     }
 
     /// Adds rows after the present ones (windows of a long range arrive one by one).
     pub fn extend(&mut self, rows: Vec<CdrRow>) {
-        self.haystack.reserve(rows.len() * 96);
-        self.line_starts.reserve(rows.len());
         for row in &rows {
-            self.line_starts.push(self.haystack.len() as u32);
-            for column in Column::ALL.into_iter().filter(|c| c.is_text()) {
-                push_lowercase(&mut self.haystack, column.text(row), self.lowercase);
-                self.haystack.push(b'\t');
-            }
-            self.haystack.push(b'\n');
+            self.push(row);
         }
-        self.rows.extend(rows);
+    }
+
+    /// Adds one row after the present ones.
+    pub fn push(&mut self, row: &CdrRow) {
+        // Rows are numbered with u32 everywhere a view holds them.
+        if self.len >= u32::MAX as usize {
+            return;
+        }
+        let index = self.len as u32;
+        self.date.push(row.date.and_utc().timestamp());
+        self.seconds.push(row.seconds);
+        let next = self.rates.len() as u32;
+        let rate = *self.rate_codes.entry(row.rate).or_insert(next);
+        if rate == next {
+            self.rates.push(row.rate);
+        }
+        self.rate.push(rate);
+        self.total.push(row.total.units());
+        self.callerid.push(&row.callerid);
+        self.destination.push(&row.destination);
+        self.description.push(&row.description);
+        self.account.push(&row.account);
+        let text = row.disposition.as_str();
+        let code = self.disposition.dict.intern(text);
+        self.disposition.codes.push(code);
+        if code as usize == self.disposition_known.len() {
+            let known = Disposition::KNOWN.iter().position(|d| d.as_str() == text);
+            self.disposition_known.push(known.map(|k| k as u8));
+        }
+        self.destination_type
+            .push(row.destination_type.as_deref().unwrap_or(""));
+        if self.len.is_multiple_of(64) {
+            self.destination_type_sent.push(0);
+        }
+        if row.destination_type.is_some() {
+            self.destination_type_sent[self.len / 64] |= 1 << (self.len % 64);
+        }
+        self.uniqueid_mixed |= row
+            .uniqueid
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii() || matches!(b, b'\t' | b'\n' | b'\r'));
+        self.uniqueid.push(&row.uniqueid);
+        for (kind, value) in [
+            (Sparse::CallLogs, &row.call_logs),
+            (Sparse::Ip, &row.ip),
+            (Sparse::UserAgent, &row.useragent),
+        ] {
+            if let Some(v) = value {
+                self.sparse.push((index, kind, v.as_str().into()));
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Gives back the room reserved for rows that never came: call it once the table is
+    /// complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.date.shrink_to_fit();
+        self.seconds.shrink_to_fit();
+        self.rate.shrink_to_fit();
+        self.total.shrink_to_fit();
+        for c in [
+            &mut self.callerid,
+            &mut self.destination,
+            &mut self.description,
+            &mut self.account,
+            &mut self.disposition,
+            &mut self.destination_type,
+        ] {
+            c.shrink_to_fit();
+        }
+        self.uniqueid.shrink_to_fit();
+        self.sparse.shrink_to_fit();
+        self.destination_type_sent.shrink_to_fit();
+    }
+
+    /// Keeps the first `len` rows and drops the others (the rows of a body that turned out
+    /// broken); the dictionaries keep their texts.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        self.date.truncate(len);
+        self.seconds.truncate(len);
+        self.rate.truncate(len);
+        self.total.truncate(len);
+        for c in [
+            &mut self.callerid,
+            &mut self.destination,
+            &mut self.description,
+            &mut self.account,
+            &mut self.disposition,
+            &mut self.destination_type,
+        ] {
+            c.codes.truncate(len);
+        }
+        self.destination_type_sent.truncate(len.div_ceil(64));
+        if let Some(last) = self.destination_type_sent.last_mut() {
+            if !len.is_multiple_of(64) {
+                *last &= (1u64 << (len % 64)) - 1;
+            }
+        }
+        self.uniqueid.truncate(len);
+        let keep = self.sparse.partition_point(|(r, _, _)| (*r as usize) < len);
+        self.sparse.truncate(keep);
+        self.len = len;
     }
 
     /// Removes every row.
     pub fn clear(&mut self) {
-        self.rows.clear();
-        self.haystack.clear();
-        self.line_starts.clear();
+        *self = CdrTable::with_lowercase(self.lowercase);
     }
 
     /// How many rows were fetched.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.len
     }
 
     /// True when nothing was fetched.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len == 0
     }
 
-    /// Every row, in fetched order.
-    pub fn rows(&self) -> &[CdrRow] {
-        &self.rows
+    /// Bytes the table holds on the heap (its columns and dictionaries).
+    pub fn heap_bytes(&self) -> usize {
+        let texts = [
+            &self.callerid,
+            &self.destination,
+            &self.description,
+            &self.account,
+            &self.disposition,
+            &self.destination_type,
+        ]
+        .iter()
+        .map(|c| c.heap_bytes())
+        .sum::<usize>();
+        self.date.heap_bytes()
+            + self.seconds.heap_bytes()
+            + self.rate.heap_bytes()
+            + self.rates.capacity() * std::mem::size_of::<Option<Money>>()
+            + self.rate_codes.capacity() * (std::mem::size_of::<(Option<Money>, u32)>() + 1)
+            + self.total.heap_bytes()
+            + texts
+            + self.disposition_known.capacity()
+            + self.destination_type_sent.capacity() * 8
+            + self.uniqueid.heap_bytes()
+            + self
+                .sparse
+                .iter()
+                .map(|(_, _, t)| t.len() + std::mem::size_of::<(u32, Sparse, Box<str>)>())
+                .sum::<usize>()
     }
 
-    /// The row at a fetched-order index.
-    pub fn row(&self, index: u32) -> &CdrRow {
-        &self.rows[index as usize]
+    /// Start of call `i`, as the API gave it (already shifted).
+    pub fn date(&self, i: u32) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(self.date.get(i as usize), 0)
+            .unwrap_or_default()
+            .naive_utc()
+    }
+
+    /// Length of call `i`, in seconds.
+    pub fn seconds(&self, i: u32) -> u32 {
+        self.seconds.get(i as usize)
+    }
+
+    /// Per-minute rate of call `i`, when sent.
+    pub fn rate(&self, i: u32) -> Option<Money> {
+        self.rates[self.rate.get(i as usize) as usize]
+    }
+
+    /// What call `i` cost.
+    pub fn total(&self, i: u32) -> Money {
+        Money::from_units(self.total.get(i as usize))
+    }
+
+    /// Which of [`Disposition::KNOWN`] call `i` ended as; `None` for any other text.
+    pub fn disposition_index(&self, i: u32) -> Option<usize> {
+        self.disposition_known[self.disposition.codes.get(i as usize) as usize].map(usize::from)
+    }
+
+    /// The code of call `i` in a dictionary column ([`CdrTable::dictionary`]): equal codes,
+    /// equal texts, so rows group by code without comparing strings.
+    pub fn code(&self, column: Column, i: u32) -> Option<u32> {
+        self.text_column(column).map(|c| c.codes.get(i as usize))
+    }
+
+    /// The distinct texts of a dictionary column, by code.
+    pub fn dictionary(&self, column: Column) -> Option<&crate::columns::Dict> {
+        self.text_column(column).map(|c| &c.dict)
+    }
+
+    fn text_column(&self, column: Column) -> Option<&TextColumn> {
+        Some(match column {
+            Column::CallerId => &self.callerid,
+            Column::Destination => &self.destination,
+            Column::Description => &self.description,
+            Column::Account => &self.account,
+            Column::Disposition => &self.disposition,
+            Column::DestinationType => &self.destination_type,
+            _ => return None,
+        })
+    }
+
+    /// The text of a text column of call `i` (empty for the others).
+    pub fn text(&self, i: u32, column: Column) -> &str {
+        match column {
+            Column::UniqueId => self.uniqueid.get(i as usize),
+            c => self.text_column(c).map_or("", |t| t.get(i as usize)),
+        }
+    }
+
+    /// The cell's text as the grid and the CSV show it.
+    pub fn cell(&self, i: u32, column: Column) -> Cow<'_, str> {
+        match column {
+            Column::Date => Cow::Owned(crate::model::date_text(self.date(i))),
+            Column::Duration => Cow::Owned(format_hms(self.seconds(i))),
+            Column::Rate => self
+                .rate(i)
+                .map_or(Cow::Borrowed(""), |r| Cow::Owned(r.to_string())),
+            Column::Total => Cow::Owned(self.total(i).to_string()),
+            c => Cow::Borrowed(self.text(i, c)),
+        }
+    }
+
+    /// Call `i` whole, as the API sent it.
+    pub fn row(&self, i: u32) -> CdrRow {
+        let sparse = |kind: Sparse| -> Option<String> {
+            let from = self.sparse.partition_point(|(r, _, _)| *r < i);
+            self.sparse[from..]
+                .iter()
+                .take_while(|(r, _, _)| *r == i)
+                .find(|(_, k, _)| *k == kind)
+                .map(|(_, _, t)| t.to_string())
+        };
+        let sent = self.destination_type_sent[i as usize / 64] & (1 << (i % 64)) != 0;
+        let destination_type = sent.then(|| self.text(i, Column::DestinationType).to_owned());
+        CdrRow {
+            date: self.date(i),
+            callerid: self.text(i, Column::CallerId).to_owned(),
+            destination: self.text(i, Column::Destination).to_owned(),
+            description: self.text(i, Column::Description).to_owned(),
+            account: self.text(i, Column::Account).to_owned(),
+            disposition: Disposition::from_wire(self.text(i, Column::Disposition)),
+            seconds: self.seconds(i),
+            rate: self.rate(i),
+            total: self.total(i),
+            uniqueid: self.text(i, Column::UniqueId).to_owned(),
+            destination_type,
+            call_logs: sparse(Sparse::CallLogs),
+            ip: sparse(Sparse::Ip),
+            useragent: sparse(Sparse::UserAgent),
+        }
     }
 
     /// The indices of the rows whose text columns contain `query`, ignoring case, in fetched
     /// order. An empty or blank query keeps every row.
+    ///
+    /// Each column's distinct texts are searched once, not each row's: a million rows hold a
+    /// few thousand distinct accounts, descriptions or destinations. Then every row whose
+    /// code matched in some column is kept; the call ids, which never repeat, are searched
+    /// in their arena.
     pub fn filter(&self, query: &str) -> Vec<u32> {
         let needle = self.normalise_query(query);
         if needle.is_empty() {
-            return (0..self.rows.len() as u32).collect();
+            return (0..self.len as u32).collect();
         }
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        let mut out = Vec::new();
-        let mut line = 0usize;
-        let mut from = 0usize;
-        while let Some(found) = finder.find(&self.haystack[from..]) {
-            let at = from + found;
-            // Matches come in ascending order, so the row only ever moves forward.
-            while line + 1 < self.line_starts.len() && self.line_starts[line + 1] as usize <= at {
-                line += 1;
+        let mut lowered = Vec::new();
+        let mut matches = |text: &str| {
+            lowered.clear();
+            push_lowercase(&mut lowered, text, self.lowercase);
+            finder.find(&lowered).is_some()
+        };
+        let mut hit = Bits::new(self.len);
+        for column in DICT_COLUMNS.into_iter().chain([Column::DestinationType]) {
+            let Some(c) = self.text_column(column) else {
+                continue;
+            };
+            let mut codes = Bits::new(c.dict.len());
+            let mut any = false;
+            for (code, text) in c.dict.iter().enumerate() {
+                if matches(text) {
+                    codes.set(code);
+                    any = true;
+                }
             }
-            out.push(line as u32);
-            // One match is enough for a row: go on from the start of the next one.
-            match self.line_starts.get(line + 1) {
-                Some(&next) => from = next as usize,
-                None => break,
+            if any {
+                for row in 0..self.len {
+                    if codes.get(c.codes.get(row) as usize) {
+                        hit.set(row);
+                    }
+                }
             }
         }
-        out
+        self.filter_ids(&finder, needle.len(), &mut hit);
+        hit.ones().map(|i| i as u32).collect()
+    }
+
+    /// Marks the rows whose call id contains the needle.
+    fn filter_ids(&self, finder: &memchr::memmem::Finder<'_>, needle_len: usize, hit: &mut Bits) {
+        if self.uniqueid_mixed {
+            let mut lowered = Vec::new();
+            for row in 0..self.len {
+                lowered.clear();
+                push_lowercase(&mut lowered, self.uniqueid.get(row), self.lowercase);
+                if finder.find(&lowered).is_some() {
+                    hit.set(row);
+                }
+            }
+            return;
+        }
+        // The ids as they are, end to end: a match must lie within one id.
+        let (bytes, ends) = self.uniqueid.raw();
+        let mut from = 0;
+        let mut row = 0;
+        while let Some(found) = finder.find(&bytes[from..]) {
+            let at = from + found;
+            while ends[row] <= at {
+                row += 1;
+            }
+            if at + needle_len <= ends[row] {
+                hit.set(row);
+                // One match is enough for a row: go on from the start of the next one.
+                from = ends[row];
+            } else {
+                from = at + 1;
+            }
+            if from >= bytes.len() {
+                break;
+            }
+        }
+    }
+
+    /// The sort key of every distinct text of a dictionary column: its rank in text order,
+    /// so that rows sort by integers, never by comparing strings.
+    fn ranks(&self, column: Column) -> Option<Vec<u32>> {
+        let c = self.text_column(column)?;
+        let texts: Vec<&str> = c.dict.iter().collect();
+        let order = order_by(texts.len(), &|a, b| texts[a].cmp(texts[b]));
+        let mut ranks = vec![0u32; texts.len()];
+        let mut rank = 0u32;
+        for (n, &k) in order.iter().enumerate() {
+            // Equal texts share a rank, so that the fetched order breaks their tie.
+            if n > 0 && texts[order[n - 1]] != texts[k] {
+                rank += 1;
+            }
+            ranks[k] = rank;
+        }
+        Some(ranks)
     }
 
     /// Sorts `indices` in place by `sort`; equal rows keep their relative order.
     pub fn sort(&self, indices: &mut [u32], sort: Sort) {
-        let rows = &self.rows;
+        let column = sort.column;
         let desc = sort.dir == SortDir::Desc;
-        let mut keyed: Vec<(i64, u32)> = if let Some(first) = rows.first() {
-            if sort.column.numeric_key(first).is_some() {
-                indices
-                    .iter()
-                    .map(|&i| (sort.column.numeric_key(&rows[i as usize]).unwrap_or(0), i))
-                    .collect()
-            } else {
-                // The first eight bytes as a big-endian number settle most comparisons
-                // without touching the strings.
-                indices
-                    .iter()
-                    .map(|&i| (prefix_key(sort.column.text(&rows[i as usize])), i))
-                    .collect()
+        let key: Box<dyn Fn(u32) -> i64 + '_> = match column {
+            Column::Date => Box::new(|i| self.date.get(i as usize)),
+            Column::Duration => Box::new(|i| i64::from(self.seconds(i))),
+            Column::Rate => Box::new(|i| self.rate(i).map_or(i64::MIN, |r| r.units())),
+            Column::Total => Box::new(|i| self.total.get(i as usize)),
+            // The first eight bytes as a big-endian number settle most comparisons of ids
+            // without touching the strings.
+            Column::UniqueId => Box::new(|i| prefix_key(self.uniqueid.get(i as usize))),
+            c => {
+                let ranks = self.ranks(c).unwrap_or_default();
+                let codes = &self.text_column(c).expect("a dictionary column").codes;
+                Box::new(move |i| i64::from(ranks[codes.get(i as usize) as usize]))
             }
-        } else {
-            return;
         };
+        let mut keyed: Vec<(i64, u32)> = indices.iter().map(|&i| (key(i), i)).collect();
         // A stable sort finds the runs that the API's newest-first windows already are, so
         // the default date order of fresh rows costs little more than one pass.
         sort_pairs(
             &mut keyed,
             &PairOrder::Rows {
-                rows,
-                column: sort.column,
+                table: self,
+                column,
                 desc,
             },
         );
@@ -372,7 +671,7 @@ impl CdrTable {
     /// Every row in `sort` order: computed once per sort, then narrowed by each quick filter
     /// with [`CdrTable::narrow`], so typing never re-sorts a million rows.
     pub fn sorted(&self, sort: Sort) -> Vec<u32> {
-        let mut indices: Vec<u32> = (0..self.rows.len() as u32).collect();
+        let mut indices: Vec<u32> = (0..self.len as u32).collect();
         self.sort(&mut indices, sort);
         indices
     }
@@ -383,19 +682,18 @@ impl CdrTable {
         if self.normalise_query(query).is_empty() {
             return sorted.to_vec();
         }
-        // A bit per row: an eighth of the memory of a `bool` each, so it stays in cache.
-        let mut keep = vec![0u64; self.rows.len().div_ceil(64)];
+        let mut keep = Bits::new(self.len);
         for i in self.filter(query) {
-            keep[i as usize / 64] |= 1 << (i % 64);
+            keep.set(i as usize);
         }
         sorted
             .iter()
             .copied()
-            .filter(|&i| keep[i as usize / 64] & (1 << (i % 64)) != 0)
+            .filter(|&i| keep.get(i as usize))
             .collect()
     }
 
-    /// The query as the haystack holds text: lower case, and without the separators that
+    /// The query as the texts are searched: lower case, and without the separators that
     /// could never match.
     fn normalise_query(&self, query: &str) -> String {
         let mut out = Vec::with_capacity(query.len());
@@ -406,6 +704,32 @@ impl CdrTable {
     /// The filtered and sorted view: what the grid shows.
     pub fn view(&self, query: &str, sort: Sort) -> Vec<u32> {
         self.narrow(&self.sorted(sort), query)
+    }
+}
+
+/// A set of small integers as bits: an eighth of the memory of a `bool` each, so that a
+/// million rows' marks stay in cache.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64)
+                .filter(move |b| bits & (1 << b) != 0)
+                .map(move |b| w * 64 + b)
+        })
     }
 }
 
@@ -452,7 +776,7 @@ enum PairOrder<'a> {
     /// A table sort: by key, for a text column then by the whole text, in `desc` order;
     /// then by fetched order.
     Rows {
-        rows: &'a [CdrRow],
+        table: &'a CdrTable,
         column: Column,
         desc: bool,
     },
@@ -465,12 +789,15 @@ enum PairOrder<'a> {
 /// table's comparison stays inline, behind one predictable branch.
 fn sort_pairs(pairs: &mut [(i64, u32)], order: &PairOrder<'_>) {
     pairs.sort_by(|a, b| match *order {
-        PairOrder::Rows { rows, column, desc } => {
+        PairOrder::Rows {
+            table,
+            column,
+            desc,
+        } => {
+            // Only the ids' keys are a prefix; every other key is exact.
             let primary = a.0.cmp(&b.0).then_with(|| {
-                if column.is_text() {
-                    column
-                        .text(&rows[a.1 as usize])
-                        .cmp(column.text(&rows[b.1 as usize]))
+                if column == Column::UniqueId {
+                    table.text(a.1, column).cmp(table.text(b.1, column))
                 } else {
                     Ordering::Equal
                 }

@@ -335,3 +335,33 @@ fn a_hostile_exponent_in_any_text_field_is_answered_at_once() {
     assert_eq!(rows[0].callerid, "0");
     assert_eq!(rows[0].uniqueid, "-0");
 }
+
+#[test]
+fn rows_read_straight_into_the_table_equal_the_rows_read_into_a_list() {
+    use cdr_core::decode::decode_cdr_into;
+    use cdr_core::table::CdrTable;
+    let body = cdr_body(2_000, 5, true);
+    let listed = decode_cdr(body.as_bytes(), None).unwrap();
+    let mut table = CdrTable::default();
+    decode_cdr_into(body.as_bytes(), None, &mut table).unwrap();
+    // A second body appends; a broken one leaves the table as it was.
+    decode_cdr_into(body.as_bytes(), None, &mut table).unwrap();
+    let broken = format!("{}x", &body[..body.len() / 2]);
+    assert!(decode_cdr_into(broken.as_bytes(), None, &mut table).is_err());
+    let status =
+        br#"{"cdr":[{"date":"2024-01-01 00:00:00","seconds":"1"}],"status":"invalid_date"}"#;
+    assert!(decode_cdr_into(status, None, &mut table).is_err());
+    assert_eq!(table.len(), 4_000);
+    for (i, row) in listed.iter().chain(&listed).enumerate() {
+        assert_eq!(&table.row(i as u32), row, "row {i}");
+    }
+    // A key given twice: the last list wins, as for the list decoder.
+    let twice = br#"{"status":"success","cdr":[{"date":"","seconds":"1","uniqueid":"a"}],"cdr":[{"date":"","seconds":"2","uniqueid":"b"}]}"#;
+    let mut t = CdrTable::default();
+    decode_cdr_into(twice, None, &mut t).unwrap();
+    assert_eq!(decode_cdr(twice, None).unwrap(), vec![t.row(0)]);
+    assert_eq!(t.len(), 1);
+    // Nothing found is no rows.
+    decode_cdr_into(br#"{"status":"no_cdr"}"#, None, &mut t).unwrap();
+    assert_eq!(t.len(), 1);
+}

@@ -381,7 +381,7 @@ fn cmp_rows(a: &CdrRow, b: &CdrRow, column: Column) -> Ordering {
         Column::Duration => a.seconds.cmp(&b.seconds),
         Column::Rate => a.rate.cmp(&b.rate),
         Column::Total => a.total.cmp(&b.total),
-        c => c.cell(a).as_bytes().cmp(c.cell(b).as_bytes()),
+        c => cell_of(c, a).as_bytes().cmp(cell_of(c, b).as_bytes()),
     }
 }
 
@@ -444,7 +444,7 @@ fn queries(rows: &[CdrRow], h: u64) -> Vec<(String, Option<u32>)> {
         let texts: Vec<Column> = Column::ALL.into_iter().filter(|c| c.is_text()).collect();
         for k in 0..texts.len() {
             let column = texts[(k + (h >> 20) as usize) % texts.len()];
-            let cell = column.cell(&rows[r]);
+            let cell = cell_of(column, &rows[r]);
             // An ASCII run without the characters the haystack turns into spaces.
             let chars: Vec<(usize, char)> = cell.char_indices().collect();
             let ok = |c: char| c.is_ascii() && !matches!(c, '\t' | '\n' | '\r');
@@ -469,7 +469,7 @@ fn queries(rows: &[CdrRow], h: u64) -> Vec<(String, Option<u32>)> {
         // And any text cut from a row, non-ASCII included: ignoring case must not depend on
         // where the cut falls (a final sigma is lower-cased unlike a medial one).
         let column = texts[(h >> 40) as usize % texts.len()];
-        let cell = column.cell(&rows[r]);
+        let cell = cell_of(column, &rows[r]);
         let chars: Vec<char> = cell.chars().collect();
         if !chars.is_empty() {
             let start = (h >> 48) as usize % chars.len();
@@ -560,6 +560,27 @@ pub fn run(env: &Env, input: &[u8], f: &mut Features) -> Out {
     note_outcome(f, "client_packages", &client_packages, Vec::len);
     note_outcome(f, "clients", &clients, Vec::len);
     note_outcome(f, "status", &status, |_| 0);
+
+    // Read straight into a row store, after rows already there: the same rows, or the same
+    // error with the table as it was.
+    enter(Phase::DecodeCdr);
+    let mut table = cdr_core::table::CdrTable::default();
+    let before = decode::decode_cdr(br#"{"status":"success","cdr":[{"date":"2024-01-02 03:04:05","seconds":"7","uniqueid":"before"}]}"#, None)
+        .unwrap_or_default();
+    table.extend(before.clone());
+    let into = decode::decode_cdr_into(input, ct, &mut table);
+    enter(Phase::Check);
+    let expected: Vec<CdrRow> = match &cdr {
+        Ok(rows) => before.iter().chain(rows).cloned().collect(),
+        Err(_) => before.clone(),
+    };
+    let got: Vec<CdrRow> = (0..table.len() as u32).map(|i| table.row(i)).collect();
+    if into.as_ref().err() != cdr.as_ref().err() || got != expected {
+        return fail(
+            Phase::DecodeCdr,
+            "decode_cdr_into read the body unlike decode_cdr",
+        );
+    }
 
     // The same body read twice reads the same; aliases agree with what they alias.
     if reseller != cdr {
@@ -869,9 +890,33 @@ fn cdr_pipeline(
     f: &mut Features,
 ) -> Result<(Vec<CdrRow>, Vec<CdrRow>), String> {
     enter(Phase::TableNew);
-    let table = CdrTable::new(rows);
-    let rows = table.rows();
+    let all = rows;
+    let table = CdrTable::new(all.clone());
+    let rows = &all[..];
     let n = rows.len();
+    enter(Phase::Check);
+    // The columnar store gives every row back as it was pushed.
+    if table.len() != n {
+        return fail(
+            Phase::TableNew,
+            format!("holds {} of {n} rows", table.len()),
+        );
+    }
+    if let Some(i) = (0..n).find(|&i| table.row(i as u32) != rows[i]) {
+        return fail(
+            Phase::TableNew,
+            format!("row {i} does not read back as it was pushed"),
+        );
+    }
+    if let Some((i, c)) = (0..n)
+        .flat_map(|i| Column::ALL.into_iter().map(move |c| (i, c)))
+        .find(|&(i, c)| table.cell(i as u32, c) != cell_of(c, &rows[i]))
+    {
+        return fail(
+            Phase::TableNew,
+            format!("the {} cell of row {i} differs from the row's", c.key()),
+        );
+    }
 
     // Every column both ways, each order checked.
     let mut default_order = Vec::new();
@@ -950,7 +995,7 @@ fn cdr_pipeline(
     // Summary and chart series, over every row and over the filtered view.
     for indices in [&default_order, &view_indices] {
         enter(Phase::Summary);
-        let s = Summary::of(rows, indices);
+        let s = Summary::of(&table, indices);
         let terms = s.terms();
         let (asr, acd, minutes) = (s.asr(), s.acd_seconds(), s.minutes());
         enter(Phase::Check);
@@ -1000,7 +1045,7 @@ fn cdr_pipeline(
         };
         for range in ranges {
             enter(Phase::CallsPerDay);
-            let series = analytics::calls_over_time(rows, indices, range);
+            let series = analytics::calls_over_time(&table, indices, range);
             enter(Phase::Check);
             let charted: u64 = series.buckets.iter().map(|b| b.counts.total()).sum();
             let outside = indices
@@ -1038,7 +1083,7 @@ fn cdr_pipeline(
         }
 
         enter(Phase::CallsPerHour);
-        let hours = analytics::calls_per_hour(rows, indices);
+        let hours = analytics::calls_per_hour(&table, indices);
         enter(Phase::Check);
         if hours.iter().sum::<u64>() != indices.len() as u64 {
             return fail(Phase::CallsPerHour, "does not count every call once");
@@ -1050,7 +1095,7 @@ fn cdr_pipeline(
         check_svg_frame("chart.calls_per_hour", &svg)?;
 
         enter(Phase::TopDestinations);
-        let top = analytics::top_destinations_by_cost(rows, indices, 10);
+        let top = analytics::top_destinations_by_cost(&table, indices, 10);
         enter(Phase::Check);
         if top.len() > 10 || top.iter().any(|g| g.cost.is_ok_and(|c| c.units() <= 0)) {
             return fail(
@@ -1060,7 +1105,7 @@ fn cdr_pipeline(
         }
         check_groups(Phase::TopDestinations, &top)?;
         enter(Phase::CostPerAccount);
-        let accounts = analytics::cost_per_account(rows, indices);
+        let accounts = analytics::cost_per_account(&table, indices);
         enter(Phase::Check);
         if accounts.iter().map(|g| g.calls).sum::<u64>() != indices.len() as u64 {
             return fail(Phase::CostPerAccount, "does not count every call once");
@@ -1094,7 +1139,7 @@ fn cdr_pipeline(
         enter(Phase::CdrCsv);
         let csv = export::cdr_csv(&table, indices, columns, tz);
         enter(Phase::Check);
-        let cell = |r: usize, c: usize| columns[c].cell(&rows[indices[r] as usize]).into_owned();
+        let cell = |r: usize, c: usize| cell_of(columns[c], &rows[indices[r] as usize]);
         csvcheck::check(
             "export.cdr_csv",
             &csv,
@@ -1126,7 +1171,7 @@ fn cdr_pipeline(
         .map(|&i| {
             Column::ALL
                 .iter()
-                .map(|c| Cell::Text(c.cell(&rows[i as usize]).into_owned()))
+                .map(|&c| Cell::Text(cell_of(c, &rows[i as usize])))
                 .collect()
         })
         .collect();
@@ -1466,6 +1511,24 @@ fn check_pricing(phase: Phase, digits: &str, prefix: &str, p: &rating::Pricing) 
         return fail(phase, "the cost's sign is not the rate's");
     }
     Ok(())
+}
+
+/// A cell as the grid and the CSV show it, worked out from the row itself: the oracle of the
+/// columnar store's own cells.
+fn cell_of(column: Column, row: &CdrRow) -> String {
+    match column {
+        Column::Date => row.date_string(),
+        Column::CallerId => row.callerid.clone(),
+        Column::Destination => row.destination.clone(),
+        Column::Description => row.description.clone(),
+        Column::Account => row.account.clone(),
+        Column::Disposition => row.disposition.as_str().to_owned(),
+        Column::Duration => cdr_core::model::format_hms(row.seconds),
+        Column::Rate => row.rate.map(|r| r.to_string()).unwrap_or_default(),
+        Column::Total => row.total.to_string(),
+        Column::UniqueId => row.uniqueid.clone(),
+        Column::DestinationType => row.destination_type.clone().unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

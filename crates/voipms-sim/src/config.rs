@@ -108,6 +108,7 @@ impl Config {
             } else {
                 crate::log::LogSink::Stderr
             },
+            stream_chunk_bytes: crate::stream::DEFAULT_CHUNK_BYTES,
         }
     }
 }
@@ -140,11 +141,14 @@ pub struct ServerOptions {
     pub max_connections: u32,
     /// Where request log lines go.
     pub log: crate::log::LogSink,
+    /// Bytes of JSON per piece of a streamed CDR answer (tests make it small, to see many
+    /// pieces in a small answer).
+    pub stream_chunk_bytes: usize,
 }
 
 impl Default for ServerOptions {
     /// Loopback only, enabled, 600 requests a minute, no faults, no app, the default
-    /// header timeout and connection limit, log to stderr.
+    /// header timeout and connection limit, log to stderr, 64 KB pieces of streamed answers.
     fn default() -> Self {
         ServerOptions {
             allow_ips: default_allow_ips(),
@@ -155,6 +159,7 @@ impl Default for ServerOptions {
             header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             log: crate::log::LogSink::Stderr,
+            stream_chunk_bytes: crate::stream::DEFAULT_CHUNK_BYTES,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The HTTP side of the API endpoint: request forms, the global checks of the contract
-//! (§5), rate limit, faults, and the response.
+//! (§5), rate limit, faults, and the response (streamed for CDR searches, see [`stream`]).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -17,6 +17,7 @@ use crate::config::{DEMO_PASSWORD, DEMO_USERNAME};
 use crate::faults::{self, FaultPlan};
 use crate::log::ApiLog;
 use crate::methods::{self, Answer, Params};
+use crate::stream::{self, CdrReply, StreamLog};
 use crate::AppState;
 
 /// The longest request line the service accepts (HTTP 414 beyond), as its web server does.
@@ -223,10 +224,11 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
             },
         );
     }
-    let answer = match &plan.status {
-        Some(code) => Answer::code(code),
-        None => match answer(&state, params, peer).await {
-            Ok(answer) => answer,
+    let reply = match &plan.status {
+        Some(code) => CdrReply::Whole(Answer::code(code)),
+        // A truncated body is half of the whole one, so that answer is built whole.
+        None => match answer(&state, params, peer, !plan.truncate).await {
+            Ok(reply) => reply,
             Err(e) => {
                 eprintln!("voipms-sim: store error: {e}");
                 return with_log(
@@ -243,6 +245,21 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
                 );
             }
         },
+    };
+    let answer = match reply {
+        CdrReply::Whole(answer) => answer,
+        CdrReply::Stream(body, progress) => {
+            let mut response = plain(StatusCode::OK, "application/json", Body::new(body));
+            response.extensions_mut().insert(StreamLog(progress));
+            return with_log(
+                response,
+                ApiLog {
+                    method: known,
+                    outcome: "success".into(),
+                    rows: None,
+                },
+            );
+        }
     };
     let mut outcome = answer.status;
     let body = if plan.truncate {
@@ -276,45 +293,56 @@ fn bad_fault_header(why: &str) -> Response {
     )
 }
 
-/// The checks of every request, in the contract's order, then the method itself.
+/// The checks of every request, in the contract's order, then the method itself. CDR
+/// searches are streamed when `stream` is set, built whole otherwise.
 async fn answer(
     state: &AppState,
     params: Params,
     peer: Option<IpAddr>,
-) -> Result<Answer, crate::store::StoreError> {
+    stream: bool,
+) -> Result<CdrReply, crate::store::StoreError> {
+    let whole = |status: ApiStatus| Ok(CdrReply::Whole(Answer::error(status)));
     let Some(method_name) = params.get("method") else {
-        return Ok(Answer::error(ApiStatus::MissingMethod));
+        return whole(ApiStatus::MissingMethod);
     };
     let (Some(user), Some(password)) = (params.get("api_username"), params.get("api_password"))
     else {
-        return Ok(Answer::error(ApiStatus::MissingCredentials));
+        return whole(ApiStatus::MissingCredentials);
     };
     // The e-mail is case-insensitive, the password is not.
     if !(user.eq_ignore_ascii_case(DEMO_USERNAME) && same_secret(password, DEMO_PASSWORD)) {
-        return Ok(Answer::error(ApiStatus::InvalidCredentials));
+        return whole(ApiStatus::InvalidCredentials);
     }
     let options = state.options();
     if !options.api_enabled {
-        return Ok(Answer::error(ApiStatus::ApiNotEnabled));
+        return whole(ApiStatus::ApiNotEnabled);
     }
     let allowed = peer.is_some_and(|ip| options.allow_ips.iter().any(|a| a.to_canonical() == ip));
     if !allowed {
-        return Ok(Answer::error(ApiStatus::IpNotEnabled));
+        return whole(ApiStatus::IpNotEnabled);
     }
     if !state.limiter().allow(user) {
-        return Ok(Answer::error(ApiStatus::ApiLimitExceeded));
+        return whole(ApiStatus::ApiLimitExceeded);
     }
     let Some(method) = Method::from_name(method_name) else {
-        return Ok(Answer::error(ApiStatus::InvalidMethod));
+        return whole(ApiStatus::InvalidMethod);
     };
-    if method == Method::GetCallBilling {
+    match method {
         // No data needed: skip the trip to the blocking pool.
-        return Ok(methods::dispatch_static(method).expect("getCallBilling is static"));
+        Method::GetCallBilling => Ok(CdrReply::Whole(
+            methods::dispatch_static(method).expect("getCallBilling is static"),
+        )),
+        Method::GetCdr | Method::GetResellerCdr if stream => {
+            let reseller = method == Method::GetResellerCdr;
+            let chunk = options.stream_chunk_bytes;
+            stream::cdr(state.store().clone(), params, reseller, chunk).await
+        }
+        _ => state
+            .store()
+            .run(move |conn| methods::dispatch(method, &params, conn))
+            .await
+            .map(CdrReply::Whole),
     }
-    state
-        .store()
-        .run(move |conn| methods::dispatch(method, &params, conn))
-        .await
 }
 
 /// The text page at `/` when no app is served.

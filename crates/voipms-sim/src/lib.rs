@@ -6,7 +6,8 @@
 //!
 //! Modules: [`config`] (flags and options), [`gen`] (the demo data), [`store`] (SQLite),
 //! [`methods`] (the eleven API methods), [`handlers`] (HTTP, global checks, faults),
-//! [`faults`] (fault directives), [`log`] (one line per request), [`dates`].
+//! [`stream`] (CDR answers sent as they are read), [`json`] (the rows' JSON), [`faults`]
+//! (fault directives), [`log`] (one line per request), [`dates`].
 
 #![warn(missing_docs)]
 
@@ -15,9 +16,11 @@ pub mod dates;
 pub mod faults;
 pub mod gen;
 pub mod handlers;
+pub mod json;
 pub mod log;
 pub mod methods;
 pub mod store;
+pub mod stream;
 
 use std::future::Future;
 use std::io::ErrorKind;

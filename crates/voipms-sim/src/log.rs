@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use cdr_core::request::Method;
 
+use crate::stream::StreamLog;
 use crate::AppState;
 
 /// Where log lines go.
@@ -70,10 +71,13 @@ pub struct LogRecord<'a> {
     pub path: &'a str,
     /// HTTP status answered.
     pub http_status: u16,
-    /// Time from the request's arrival to its answer being ready.
+    /// Time from the request's arrival to its answer being ready; for a streamed answer,
+    /// to its end.
     pub elapsed: Duration,
     /// API details, for API requests.
     pub api: Option<&'a ApiLog>,
+    /// For a streamed answer, the time to its head (sent with the first row).
+    pub first_byte: Option<Duration>,
 }
 
 fn clean(text: &str, max: usize) -> String {
@@ -102,7 +106,43 @@ pub fn format_line(rec: &LogRecord<'_>) -> String {
     if let Some(rows) = rec.api.and_then(|a| a.rows) {
         let _ = write!(line, " rows={rows}");
     }
+    if let Some(first) = rec.first_byte {
+        let _ = write!(line, " first={:.1}ms", first.as_secs_f64() * 1000.0);
+    }
     line
+}
+
+/// The log line of a streamed answer, kept until the answer ends: only then are its time,
+/// row count and outcome known.
+#[derive(Debug)]
+pub struct PendingLine {
+    http_method: String,
+    path: String,
+    http_status: u16,
+    api: ApiLog,
+    started: Instant,
+    first_byte: Duration,
+    sink: LogSink,
+}
+
+impl PendingLine {
+    /// Writes the line, with the answer's outcome (`success`, `success+client_gone`, …) and
+    /// the rows read.
+    pub fn write(self, outcome: &str, rows: usize) {
+        let api = ApiLog {
+            outcome: outcome.to_owned(),
+            rows: Some(rows),
+            ..self.api
+        };
+        self.sink.write(format_line(&LogRecord {
+            http_method: &self.http_method,
+            path: &self.path,
+            http_status: self.http_status,
+            elapsed: self.started.elapsed(),
+            api: Some(&api),
+            first_byte: Some(self.first_byte),
+        }));
+    }
 }
 
 /// Middleware: times every request and writes its line.
@@ -110,13 +150,31 @@ pub async fn log_requests(State(state): State<AppState>, req: Request, next: Nex
     let started = Instant::now();
     let http_method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
+    if let Some(StreamLog(progress)) = response.extensions_mut().remove::<StreamLog>() {
+        // Taken out of the response so that the body and the reading task are the last
+        // holders of the progress: the line is written when both are done.
+        let api = response.extensions().get::<ApiLog>().cloned();
+        if let Some(api) = api {
+            progress.set_line(PendingLine {
+                http_method,
+                path,
+                http_status: response.status().as_u16(),
+                api,
+                started,
+                first_byte: started.elapsed(),
+                sink: state.options().log.clone(),
+            });
+            return response;
+        }
+    }
     let line = format_line(&LogRecord {
         http_method: &http_method,
         path: &path,
         http_status: response.status().as_u16(),
         elapsed: started.elapsed(),
         api: response.extensions().get::<ApiLog>(),
+        first_byte: None,
     });
     state.options().log.write(line);
     response
@@ -139,6 +197,7 @@ mod tests {
             http_status: 200,
             elapsed: Duration::from_micros(12_345),
             api: Some(&api),
+            first_byte: None,
         });
         assert_eq!(
             line,
@@ -150,8 +209,21 @@ mod tests {
             http_status: 200,
             elapsed: Duration::from_millis(1),
             api: None,
+            first_byte: None,
         });
         assert_eq!(line, "GET /calls?200?forged?line 200 1.0ms");
         assert_eq!(line.lines().count(), 1);
+        let line = format_line(&LogRecord {
+            http_method: "POST",
+            path: "/api/v1/rest.php",
+            http_status: 200,
+            elapsed: Duration::from_millis(812),
+            api: Some(&api),
+            first_byte: Some(Duration::from_micros(900)),
+        });
+        assert_eq!(
+            line,
+            "POST /api/v1/rest.php getCDR 200 success 812.0ms rows=42 first=0.9ms"
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::gen::{Catalog, CdrGenerator, Disposition, GenParams};
 pub const FILE_NAME: &str = "voipms-sim.sqlite";
 
 /// Bumped when the schema or the generator changes, so that old stores are regenerated.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// Connections kept open between requests; more are opened under load and closed after.
 const IDLE_CONNECTIONS: usize = 8;
@@ -99,10 +99,19 @@ CREATE TABLE cdr (
 ";
 
 /// Built after the bulk insert: maintaining them row by row would triple the insert time.
+///
+/// Every CDR search is a range of `ts` under one key (the client, an account or a DID),
+/// read newest first, so each index starts with `(key, ts, id)`: a backward range scan hands
+/// the rows out already in the answer's order (`ts DESC, id DESC`, with `id` spelled out
+/// because the implicit rowid would come after the extra columns) and no sort has to read
+/// the whole range before the first row can go out. The columns after `id` are those of the
+/// other filters (dispositions, direction, billing, DID, account): SQLite tests them on the
+/// index entry and reads the table row only for the calls it returns, which halves the time
+/// of selective searches (failed calls over 92 days read 4% of the rows they scan).
 const INDEXES: &str = "
-CREATE INDEX cdr_ts ON cdr (ts);
-CREATE INDEX cdr_client ON cdr (client, ts);
-CREATE INDEX cdr_account ON cdr (account, ts);
+CREATE INDEX cdr_client ON cdr (client, ts, id, disposition, outbound, total, did);
+CREATE INDEX cdr_account ON cdr (account, ts, id, disposition, outbound, total, did);
+CREATE INDEX cdr_did ON cdr (did, ts, id, disposition, total, account) WHERE did IS NOT NULL;
 ";
 
 /// The parameters a store was generated with.
@@ -744,12 +753,27 @@ pub struct CdrQuery {
 }
 
 impl CdrQuery {
+    /// The index the search reads: the DID's, the account's or the client's, the narrowest
+    /// key the filters name.
+    pub fn index(&self) -> &'static str {
+        match (&self.calltype, &self.account) {
+            (CallType::Did(_), _) => "cdr_did",
+            (_, Some(_)) => "cdr_account",
+            _ => "cdr_client",
+        }
+    }
+
     /// The SQL and its bound values; only placeholders are spliced in, never values.
+    ///
+    /// The index is named (`INDEXED BY`) rather than left to the planner: its choice depends
+    /// on the statistics of the generated data, and a plan that sorts would hold the first
+    /// row back until the whole range was read, which streaming cannot afford.
     pub fn sql(&self) -> (String, Vec<Value>) {
-        let mut sql = String::from(
+        let mut sql = format!(
             "SELECT ts, callerid, destination, description, account, disposition, seconds, rate,
                     total, uniqueid, destination_type
-             FROM cdr WHERE client = ? AND ts >= ? AND ts < ?",
+             FROM cdr INDEXED BY {} WHERE client = ? AND ts >= ? AND ts < ?",
+            self.index()
         );
         let mut values = vec![
             Value::Text(self.client.clone()),
@@ -784,22 +808,11 @@ impl CdrQuery {
     }
 }
 
-#[derive(serde::Serialize)]
-struct CdrOut<'a> {
-    date: &'a str,
-    callerid: &'a str,
-    destination: &'a str,
-    description: &'a str,
-    account: &'a str,
-    disposition: &'static str,
-    duration: &'a str,
-    seconds: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rate: Option<Money>,
-    total: Money,
-    uniqueid: &'a str,
-    destination_type: &'a str,
-}
+/// The JSON of a successful CDR answer before its first row.
+pub const CDR_HEAD: &[u8] = br#"{"status":"success","cdr":["#;
+
+/// The JSON after its last row.
+pub const CDR_TAIL: &[u8] = b"]}";
 
 /// A text column borrowed from the row, without a copy.
 fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
@@ -808,44 +821,124 @@ fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r st
     })
 }
 
-/// Runs a CDR search and writes the whole success body, `{"status":"success","cdr":[…]}`,
-/// straight from the cursor into `out`. Returns the row count; on 0 nothing useful was
-/// written and the caller answers `no_cdr`.
+/// Appends one row of a CDR answer, in the service's field order, every scalar a string.
+fn write_cdr_row(
+    out: &mut Vec<u8>,
+    r: &rusqlite::Row<'_>,
+    query: &CdrQuery,
+) -> Result<(), StoreError> {
+    use crate::json::{push_datetime, push_duration, push_int_str, push_money, push_str};
+    let seconds: i64 = r.get(6)?;
+    out.extend_from_slice(br#"{"date":"#);
+    push_datetime(out, r.get::<_, i64>(0)? + query.offset);
+    out.extend_from_slice(br#","callerid":"#);
+    push_str(out, text(r, 1)?);
+    out.extend_from_slice(br#","destination":"#);
+    push_str(out, text(r, 2)?);
+    out.extend_from_slice(br#","description":"#);
+    push_str(out, text(r, 3)?);
+    out.extend_from_slice(br#","account":"#);
+    push_str(out, text(r, 4)?);
+    out.extend_from_slice(br#","disposition":"#);
+    push_str(out, Disposition::from_code(r.get(5)?).as_str());
+    out.extend_from_slice(br#","duration":"#);
+    push_duration(out, seconds);
+    out.extend_from_slice(br#","seconds":"#);
+    push_int_str(out, seconds);
+    if query.with_rate {
+        out.extend_from_slice(br#","rate":"#);
+        push_money(out, r.get(7).unwrap_or(0));
+    }
+    out.extend_from_slice(br#","total":"#);
+    push_money(out, r.get(8)?);
+    out.extend_from_slice(br#","uniqueid":"#);
+    push_str(out, text(r, 9)?);
+    out.extend_from_slice(br#","destination_type":"#);
+    push_str(out, text(r, 10)?);
+    out.push(b'}');
+    Ok(())
+}
+
+/// How a CDR search written in pieces ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CdrPieces {
+    /// Rows read from the store and written.
+    pub rows: usize,
+    /// Whether the last piece, with the closing `]}`, was handed over; false when the sink
+    /// asked to stop.
+    pub complete: bool,
+}
+
+/// Runs a CDR search and writes its success body, `{"status":"success","cdr":[…]}`, in
+/// pieces handed to `sink` as the rows are read: the first piece right after the first row
+/// (so that the answer can start at once), then one each time at least `piece_bytes` have
+/// gathered, the last one ending with `]}`. `sink` gets each piece and the rows written so
+/// far, and returns false to stop reading (the client is gone).
+///
+/// With no matching row `sink` is never called and `rows` is 0: the caller answers `no_cdr`.
+/// An error after the first piece leaves the body unfinished; the caller must not let it
+/// pass for a whole answer.
+pub fn stream_cdr_json(
+    conn: &Connection,
+    query: &CdrQuery,
+    piece_bytes: usize,
+    mut sink: impl FnMut(Vec<u8>, usize) -> bool,
+) -> Result<CdrPieces, StoreError> {
+    let (sql, values) = query.sql();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    let Some(first) = rows.next()? else {
+        return Ok(CdrPieces {
+            rows: 0,
+            complete: true,
+        });
+    };
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(CDR_HEAD);
+    write_cdr_row(&mut out, first, query)?;
+    let mut count = 1;
+    if !sink(out, count) {
+        return Ok(CdrPieces {
+            rows: count,
+            complete: false,
+        });
+    }
+    // Room for the row that crosses the threshold, so that a piece is one allocation.
+    let capacity = piece_bytes + 4096;
+    let mut out = Vec::with_capacity(capacity);
+    while let Some(r) = rows.next()? {
+        out.push(b',');
+        write_cdr_row(&mut out, r, query)?;
+        count += 1;
+        if out.len() >= piece_bytes {
+            let piece = std::mem::replace(&mut out, Vec::with_capacity(capacity));
+            if !sink(piece, count) {
+                return Ok(CdrPieces {
+                    rows: count,
+                    complete: false,
+                });
+            }
+        }
+    }
+    out.extend_from_slice(CDR_TAIL);
+    let complete = sink(out, count);
+    Ok(CdrPieces {
+        rows: count,
+        complete,
+    })
+}
+
+/// Runs a CDR search and writes the whole success body into `out`, for answers that are
+/// not streamed (the `truncate` fault). Returns the row count; on 0 nothing was written and
+/// the caller answers `no_cdr`.
 pub fn write_cdr_json(
     conn: &Connection,
     query: &CdrQuery,
     out: &mut Vec<u8>,
 ) -> Result<usize, StoreError> {
-    let (sql, values) = query.sql();
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-    out.extend_from_slice(br#"{"status":"success","cdr":["#);
-    let mut count = 0usize;
-    while let Some(r) = rows.next()? {
-        if count > 0 {
-            out.push(b',');
-        }
-        let seconds: i64 = r.get(6)?;
-        let row = CdrOut {
-            date: &dates::format_datetime(r.get::<_, i64>(0)? + query.offset),
-            callerid: text(r, 1)?,
-            destination: text(r, 2)?,
-            description: text(r, 3)?,
-            account: text(r, 4)?,
-            disposition: Disposition::from_code(r.get(5)?).as_str(),
-            duration: &dates::format_duration(seconds),
-            seconds: &seconds.to_string(),
-            rate: query
-                .with_rate
-                .then(|| Money::from_units(r.get(7).unwrap_or(0))),
-            total: Money::from_units(r.get(8)?),
-            uniqueid: text(r, 9)?,
-            destination_type: text(r, 10)?,
-        };
-        serde_json::to_writer(&mut *out, &row)
-            .map_err(|e| StoreError::Task(format!("json: {e}")))?;
-        count += 1;
-    }
-    out.extend_from_slice(b"]}");
-    Ok(count)
+    let pieces = stream_cdr_json(conn, query, 1 << 20, |piece, _| {
+        out.extend_from_slice(&piece);
+        true
+    })?;
+    Ok(pieces.rows)
 }

@@ -358,41 +358,72 @@ fn store_is_reused_or_regenerated() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(indexes, ["cdr_account", "cdr_client", "cdr_ts"]);
+    assert_eq!(indexes, ["cdr_account", "cdr_client", "cdr_did"]);
 }
 
 #[test]
-fn cdr_query_plan_uses_an_index() {
+fn cdr_query_plans_use_an_index_and_never_sort() {
+    use voipms_sim::gen::Disposition;
+    use voipms_sim::store::{CallBilling, CallType, CdrQuery};
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = Store::open_or_generate(dir.path(), SMALL, false).unwrap();
     let conn = store.conn().unwrap();
-    let query = voipms_sim::store::CdrQuery {
-        client: String::new(),
-        from: 0,
-        to: i64::MAX,
-        offset: 0,
-        dispositions: vec![voipms_sim::gen::Disposition::Answered],
-        calltype: voipms_sim::store::CallType::All,
-        billing: voipms_sim::store::CallBilling::Billed,
-        account: None,
-        with_rate: true,
-    };
-    let (sql, values) = query.sql();
-    // Values are bound, never spliced in.
-    assert!(!sql.contains("'"), "{sql}");
-    let plan: Vec<String> = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .unwrap()
-        .query_map(rusqlite::params_from_iter(values), |r| {
-            r.get::<_, String>(3)
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let plan = plan.join(" | ");
-    assert!(plan.contains("USING INDEX cdr_client"), "{plan}");
-    assert!(
-        !plan.contains("TEMP B-TREE"),
-        "sorted by the index, not in memory: {plan}"
-    );
+    let dispositions = [
+        Disposition::ALL.to_vec(),
+        vec![Disposition::Answered],
+        vec![Disposition::NoAnswer, Disposition::Failed],
+    ];
+    let calltypes = [
+        CallType::All,
+        CallType::Incoming,
+        CallType::Outgoing,
+        CallType::Did("2125550163".into()),
+    ];
+    let billings = [CallBilling::All, CallBilling::Free, CallBilling::Billed];
+    let accounts = [None, Some("100000_Sales".to_owned())];
+    let mut plans = 0;
+    for client in ["", "561116"] {
+        for d in &dispositions {
+            for calltype in &calltypes {
+                for billing in billings {
+                    for account in &accounts {
+                        let query = CdrQuery {
+                            client: client.to_owned(),
+                            from: 0,
+                            to: i64::MAX,
+                            offset: 0,
+                            dispositions: d.clone(),
+                            calltype: calltype.clone(),
+                            billing,
+                            account: account.clone(),
+                            with_rate: client.is_empty(),
+                        };
+                        let (sql, values) = query.sql();
+                        // Values are bound, never spliced in.
+                        assert!(!sql.contains('\''), "{sql}");
+                        let plan: Vec<String> = conn
+                            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                            .unwrap()
+                            .query_map(rusqlite::params_from_iter(values), |r| {
+                                r.get::<_, String>(3)
+                            })
+                            .unwrap()
+                            .collect::<Result<_, _>>()
+                            .unwrap();
+                        let plan = plan.join(" | ");
+                        let index = query.index();
+                        assert!(
+                            plan.starts_with(&format!("SEARCH cdr USING INDEX {index} (")),
+                            "{plan}"
+                        );
+                        assert!(plan.contains("ts>? AND ts<?"), "a range of ts: {plan}");
+                        // A sort would read the whole range before the first row goes out.
+                        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+                        plans += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(plans, 2 * 3 * 4 * 3 * 2);
 }

@@ -22,6 +22,7 @@ use cdr_core::view::{describe_filter, timezone_from_browser_offset, CdrContext, 
 use futures::StreamExt;
 use leptos::prelude::*;
 
+use crate::api::Fetched;
 use crate::components::filters::CdrFilters;
 use crate::components::form::lookup;
 use crate::perf;
@@ -58,24 +59,33 @@ impl SearchPage for CdrSearch {
             rows: 0,
         });
         let client = self.client().map(str::to_owned);
+        // Fetched two at a time; each body is read into the table as it comes, then dropped,
+        // so that no list of row structs is ever held.
         let fetches = windows.into_iter().map(|filter| {
             let (endpoint, abort, client) = (cx.endpoint.clone(), cx.abort.clone(), client.clone());
             async move {
-                match client {
+                Ok::<_, FetchError>(match client {
                     Some(client) => {
                         let request = ResellerCdrRequest { client, filter };
-                        endpoint.call(&request, abort.as_ref()).await
+                        Body::Reseller(endpoint.fetch(&request, abort.as_ref()).await?)
                     }
-                    None => endpoint.call(&CdrRequest { filter }, abort.as_ref()).await,
-                }
+                    None => Body::Own(
+                        endpoint
+                            .fetch(&CdrRequest { filter }, abort.as_ref())
+                            .await?,
+                    ),
+                })
             }
         });
         let mut answers = futures::stream::iter(fetches).buffer_unordered(MAX_IN_FLIGHT);
         let mut table = CdrTable::with_lowercase(browser_lowercase);
         let mut done = 0;
-        while let Some(rows) = answers.next().await {
+        while let Some(body) = answers.next().await {
             // The first failure ends the search; dropping the stream drops its other requests.
-            table.extend(rows?);
+            match body? {
+                Body::Own(b) => b.into_table(&mut table)?,
+                Body::Reseller(b) => b.into_table(&mut table)?,
+            }
             done += 1;
             cx.progress.report(Progress {
                 done,
@@ -83,9 +93,16 @@ impl SearchPage for CdrSearch {
                 rows: table.len(),
             });
         }
+        table.shrink_to_fit();
         perf::measure_until_painted("cdr:first-paint");
         Ok(Arc::new(table))
     }
+}
+
+/// The undecoded answer of one window, of either explorer.
+enum Body {
+    Own(Fetched<CdrRequest>),
+    Reseller(Fetched<ResellerCdrRequest>),
 }
 
 /// A finished CDR search of one explorer.

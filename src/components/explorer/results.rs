@@ -94,7 +94,7 @@ fn RowsShown(rows: RowsView, store: RwSignal<Option<CdrAnswer>>) -> impl IntoVie
     // The row whose charge is explained under the grid (Enter or double click on a row).
     let explained = RwSignal::new(None::<CdrRow>);
     let on_activate = Callback::new(move |i: u32| {
-        explained.set(table.with_untracked(|t| t.rows().get(i as usize).cloned()));
+        explained.set(table.with_untracked(|t| ((i as usize) < t.len()).then(|| t.row(i))));
     });
     let on_sort = Callback::new(move |c: Column| rows.change(|v| v.sort = v.sort.toggled(c)));
     // The grid is built again only when the quick filter empties the view or fills it again.

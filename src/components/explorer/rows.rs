@@ -9,7 +9,6 @@ use cdr_core::analytics::{
     calls_over_time, calls_per_hour, cost_per_account, top_destinations_by_cost, Summary,
 };
 use cdr_core::chart::{self, Svg};
-use cdr_core::model::CdrRow;
 use cdr_core::table::CdrTable;
 use cdr_core::view::CdrView;
 use leptos::prelude::*;
@@ -77,8 +76,7 @@ impl RowsView {
             sorted.with(|s| table.with(|t| perf::measure("cdr:filter", || t.narrow(s, &q))))
         });
         let summary = Memo::new(move |_| {
-            table
-                .with(|t| shown.with(|v| perf::measure("cdr:summary", || Summary::of(t.rows(), v))))
+            table.with(|t| shown.with(|v| perf::measure("cdr:summary", || Summary::of(t, v))))
         });
 
         // Charts group every row shown: a frame later, so that the grid paints first. The
@@ -90,12 +88,12 @@ impl RowsView {
         });
         // Nothing is drawn before the first bump: a chart read while the results are first
         // built would otherwise be computed in the same task as the grid.
-        let chart = move |draw: fn(&[CdrRow], &[u32]) -> Svg| {
+        let chart = move |draw: fn(&CdrTable, &[u32]) -> Svg| {
             Memo::new(move |_| {
                 if epoch.get() == 0 {
                     return Svg::default();
                 }
-                table.with_untracked(|t| shown.with_untracked(|v| draw(t.rows(), v)))
+                table.with_untracked(|t| shown.with_untracked(|v| draw(t, v)))
             })
         };
         // Only the searched days are charted: a stray date must not stretch the axis.
@@ -109,9 +107,7 @@ impl RowsView {
             });
             range.map_or_else(Svg::default, |range| {
                 table.with_untracked(|t| {
-                    shown.with_untracked(|v| {
-                        chart::calls_over_time(&calls_over_time(t.rows(), v, range))
-                    })
+                    shown.with_untracked(|v| chart::calls_over_time(&calls_over_time(t, v, range)))
                 })
             })
         });
