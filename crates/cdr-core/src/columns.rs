@@ -186,14 +186,26 @@ impl Ints {
 pub struct Arena {
     bytes: String,
     ends: Vec<usize>,
+    /// The texts that are not plain ASCII without tabs or line breaks: a case-blind search
+    /// must lower-case these with Unicode's rules rather than compare their bytes.
+    special: Vec<u32>,
 }
 
 impl Arena {
     /// Appends a text; returns its number.
     pub fn push(&mut self, text: &str) -> usize {
+        let k = self.ends.len();
+        if !text.is_ascii() || text.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+            self.special.push(k as u32);
+        }
         self.bytes.push_str(text);
         self.ends.push(self.bytes.len());
-        self.ends.len() - 1
+        k
+    }
+
+    /// The numbers of the texts that are not plain ASCII (see the field).
+    pub fn special(&self) -> &[u32] {
+        &self.special
     }
 
     /// Keeps the first `len` texts.
@@ -201,6 +213,46 @@ impl Arena {
         if len < self.ends.len() {
             self.ends.truncate(len);
             self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
+            let keep = self.special.partition_point(|&k| (k as usize) < len);
+            self.special.truncate(keep);
+        }
+    }
+
+    /// Calls `found` with the number of each text, plain ASCII ones only, that holds
+    /// `needle` (ASCII, lower case) ignoring ASCII case, once each and in order. One pass over
+    /// the buffer: with a `memmem` search when the needle has no letter, else from each place
+    /// its first byte appears in either case.
+    pub fn find_ascii(&self, needle: &[u8], found: &mut dyn FnMut(usize)) {
+        let (bytes, ends) = (self.bytes.as_bytes(), &self.ends);
+        let Some(&first) = needle.first() else {
+            return;
+        };
+        let mut k = 0;
+        let mut from = 0;
+        let letters = needle.iter().any(u8::is_ascii_alphabetic);
+        let finder = memchr::memmem::Finder::new(needle);
+        while from < bytes.len() {
+            let rest = &bytes[from..];
+            let candidate = if letters {
+                memchr::memchr2(first, first.to_ascii_uppercase(), rest)
+            } else {
+                finder.find(rest)
+            };
+            let Some(found_at) = candidate else {
+                break;
+            };
+            let at = from + found_at;
+            while ends[k] <= at {
+                k += 1;
+            }
+            let end = at + needle.len();
+            if end <= ends[k] && (!letters || bytes[at..end].eq_ignore_ascii_case(needle)) {
+                found(k);
+                // One match is enough for a text: go on from the next one.
+                from = ends[k];
+            } else {
+                from = at + 1;
+            }
         }
     }
 
@@ -228,13 +280,16 @@ impl Arena {
 
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+        self.bytes.capacity()
+            + self.ends.capacity() * std::mem::size_of::<usize>()
+            + self.special.capacity() * 4
     }
 
     /// Gives back spare capacity, once a table is complete.
     pub fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
+        self.special.shrink_to_fit();
     }
 }
 
@@ -310,6 +365,11 @@ impl Dict {
     /// Every text, by number.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.texts.len()).map(|k| self.texts.get(k))
+    }
+
+    /// The texts, end to end.
+    pub fn texts(&self) -> &Arena {
+        &self.texts
     }
 
     /// Bytes held on the heap.

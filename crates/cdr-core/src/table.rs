@@ -223,9 +223,6 @@ pub struct CdrTable {
     /// Which rows were sent a destination type (one without holds "").
     destination_type_sent: Vec<u64>,
     uniqueid: Arena,
-    /// Whether some call id has upper case or a separator, so that the quick filter must
-    /// lower-case the ids instead of searching them as they are.
-    uniqueid_mixed: bool,
     /// Rarely sent fields: the rows that have them, in order.
     sparse: Vec<(u32, Sparse, Box<str>)>,
     lowercase: Lowercase,
@@ -272,7 +269,6 @@ impl CdrTable {
             destination_type: TextColumn::default(),
             destination_type_sent: Vec::new(),
             uniqueid: Arena::default(),
-            uniqueid_mixed: false,
             sparse: Vec::new(),
             lowercase,
         }
@@ -320,10 +316,6 @@ impl CdrTable {
         if row.destination_type.is_some() {
             self.destination_type_sent[self.len / 64] |= 1 << (self.len % 64);
         }
-        self.uniqueid_mixed |= row
-            .uniqueid
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii() || matches!(b, b'\t' | b'\n' | b'\r'));
         self.uniqueid.push(&row.uniqueid);
         for (kind, value) in [
             (Sparse::CallLogs, &row.call_logs),
@@ -549,13 +541,6 @@ impl CdrTable {
         if needle.is_empty() {
             return (0..self.len as u32).collect();
         }
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        let mut lowered = Vec::new();
-        let mut matches = |text: &str| {
-            lowered.clear();
-            push_lowercase(&mut lowered, text, self.lowercase);
-            finder.find(&lowered).is_some()
-        };
         let mut hit = Bits::new(self.len);
         for column in DICT_COLUMNS.into_iter().chain([Column::DestinationType]) {
             let Some(c) = self.text_column(column) else {
@@ -563,12 +548,10 @@ impl CdrTable {
             };
             let mut codes = Bits::new(c.dict.len());
             let mut any = false;
-            for (code, text) in c.dict.iter().enumerate() {
-                if matches(text) {
-                    codes.set(code);
-                    any = true;
-                }
-            }
+            self.find_texts(c.dict.texts(), &needle, &mut |k| {
+                codes.set(k);
+                any = true;
+            });
             if any {
                 for row in 0..self.len {
                     if codes.get(c.codes.get(row) as usize) {
@@ -577,41 +560,26 @@ impl CdrTable {
                 }
             }
         }
-        self.filter_ids(&finder, needle.len(), &mut hit);
+        // The call ids never repeat: their arena is searched, a text per row.
+        self.find_texts(&self.uniqueid, &needle, &mut |row| hit.set(row));
         hit.ones().map(|i| i as u32).collect()
     }
 
-    /// Marks the rows whose call id contains the needle.
-    fn filter_ids(&self, finder: &memchr::memmem::Finder<'_>, needle_len: usize, hit: &mut Bits) {
-        if self.uniqueid_mixed {
-            let mut lowered = Vec::new();
-            for row in 0..self.len {
-                lowered.clear();
-                push_lowercase(&mut lowered, self.uniqueid.get(row), self.lowercase);
-                if finder.find(&lowered).is_some() {
-                    hit.set(row);
-                }
-            }
-            return;
+    /// Calls `found` with each text of `arena` that holds `needle` (normalised) ignoring
+    /// case, as the table lower-cases: the plain ASCII texts by their bytes in one pass, the
+    /// others lower-cased one by one. A text may be reported twice.
+    fn find_texts(&self, arena: &Arena, needle: &str, found: &mut dyn FnMut(usize)) {
+        // An ASCII text lowers to ASCII: it cannot hold a needle that is not.
+        if needle.is_ascii() {
+            arena.find_ascii(needle.as_bytes(), found);
         }
-        // The ids as they are, end to end: a match must lie within one id.
-        let (bytes, ends) = self.uniqueid.raw();
-        let mut from = 0;
-        let mut row = 0;
-        while let Some(found) = finder.find(&bytes[from..]) {
-            let at = from + found;
-            while ends[row] <= at {
-                row += 1;
-            }
-            if at + needle_len <= ends[row] {
-                hit.set(row);
-                // One match is enough for a row: go on from the start of the next one.
-                from = ends[row];
-            } else {
-                from = at + 1;
-            }
-            if from >= bytes.len() {
-                break;
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut lowered = Vec::new();
+        for &k in arena.special() {
+            lowered.clear();
+            push_lowercase(&mut lowered, arena.get(k as usize), self.lowercase);
+            if finder.find(&lowered).is_some() {
+                found(k as usize);
             }
         }
     }
