@@ -391,6 +391,11 @@ impl RowSink for crate::table::CdrTable {
     fn reserve_rows(&mut self, _additional: usize) {}
 }
 
+/// Reads one CDR row (an element of a `cdr` list).
+pub(crate) fn read_cdr_row(p: &mut Parser<'_>) -> Res<CdrRow> {
+    CdrRow::read(p)
+}
+
 /// Reads a list of CDR rows straight into `table`, as [`one_or_many`] reads it into a Vec.
 pub(crate) fn cdr_rows_into(p: &mut Parser<'_>, table: &mut crate::table::CdrTable) -> Res<()> {
     rows_into(p, 0, table)

@@ -89,7 +89,7 @@ impl DecodeError {
 /// title or a PHP warning, short enough for one line.
 const PREVIEW_CHARS: usize = 80;
 
-fn preview(body: &[u8]) -> String {
+pub(crate) fn preview(body: &[u8]) -> String {
     // Cut the bytes first so a 50 MB body is not converted whole.
     let head = &body[..body.len().min(PREVIEW_CHARS * 4)];
     String::from_utf8_lossy(head)
@@ -100,7 +100,7 @@ fn preview(body: &[u8]) -> String {
 
 /// Whether an answer with `status` carries its payload (`Ok(true)`), stands for an empty
 /// result (`Ok(false)`), or is an error.
-fn outcome(status: Option<&str>) -> Result<bool, DecodeError> {
+pub(crate) fn outcome(status: Option<&str>) -> Result<bool, DecodeError> {
     match status.map(str::trim) {
         Some("success") => Ok(true),
         Some(code) => {

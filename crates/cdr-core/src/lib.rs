@@ -65,6 +65,7 @@ pub mod range;
 pub mod rating;
 pub mod request;
 pub mod status;
+pub mod stream;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod table;

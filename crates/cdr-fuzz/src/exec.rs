@@ -582,6 +582,33 @@ pub fn run(env: &Env, input: &[u8], f: &mut Features) -> Out {
         );
     }
 
+    // Read as it arrives, in pieces of any size: the same rows, or an error and the table
+    // as it was.
+    let step = 1 + (h % 97) as usize;
+    let mut streamed = cdr_core::table::CdrTable::default();
+    streamed.extend(before.clone());
+    let mut stream = cdr_core::stream::CdrStream::new(ct, &streamed);
+    let mut fed = Ok(());
+    for piece in input.chunks(step) {
+        enter(Phase::DecodeCdr);
+        fed = stream.feed(piece, &mut streamed);
+        if fed.is_err() {
+            break;
+        }
+    }
+    enter(Phase::DecodeCdr);
+    let streamed_result = fed.and_then(|()| stream.finish(&mut streamed));
+    enter(Phase::Check);
+    let got: Vec<CdrRow> = (0..streamed.len() as u32)
+        .map(|i| streamed.row(i))
+        .collect();
+    if streamed_result.is_ok() != cdr.is_ok() || got != expected {
+        return fail(
+            Phase::DecodeCdr,
+            format!("CdrStream in pieces of {step} read the body unlike decode_cdr"),
+        );
+    }
+
     // The same body read twice reads the same; aliases agree with what they alias.
     if reseller != cdr {
         return fail(

@@ -7,7 +7,8 @@
 //!
 //! - `latency=MS`: wait MS milliseconds before answering (several add up);
 //! - `http502`: answer HTTP 502 with an HTML page, as a CDN in front of the service does;
-//! - `truncate`: cut the JSON body in half, still HTTP 200 `application/json`;
+//! - `truncate`: cut the JSON body in half, still HTTP 200 `application/json` (a CDR
+//!   answer, otherwise streamed, is then built whole: the half needs the whole length);
 //! - `status=CODE`: answer `{"status":"CODE"}` instead of processing the request (for
 //!   browser tests that cannot change their IP or credentials).
 //!

@@ -17,7 +17,7 @@ use crate::config::{DEMO_PASSWORD, DEMO_USERNAME};
 use crate::faults::{self, FaultPlan};
 use crate::log::ApiLog;
 use crate::methods::{self, Answer, Params};
-use crate::stream::{self, CdrReply, StreamLog};
+use crate::stream::{self, Reply, StreamLog};
 use crate::AppState;
 
 /// The longest request line the service accepts (HTTP 414 beyond), as its web server does.
@@ -225,7 +225,7 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
         );
     }
     let reply = match &plan.status {
-        Some(code) => CdrReply::Whole(Answer::code(code)),
+        Some(code) => Reply::Whole(Answer::code(code)),
         // A truncated body is half of the whole one, so that answer is built whole.
         None => match answer(&state, params, peer, !plan.truncate).await {
             Ok(reply) => reply,
@@ -247,8 +247,8 @@ pub async fn api(State(state): State<AppState>, req: Request) -> Response {
         },
     };
     let answer = match reply {
-        CdrReply::Whole(answer) => answer,
-        CdrReply::Stream(body, progress) => {
+        Reply::Whole(answer) => answer,
+        Reply::Stream(body, progress) => {
             let mut response = plain(StatusCode::OK, "application/json", Body::new(body));
             response.extensions_mut().insert(StreamLog(progress));
             return with_log(
@@ -300,8 +300,8 @@ async fn answer(
     params: Params,
     peer: Option<IpAddr>,
     stream: bool,
-) -> Result<CdrReply, crate::store::StoreError> {
-    let whole = |status: ApiStatus| Ok(CdrReply::Whole(Answer::error(status)));
+) -> Result<Reply, crate::store::StoreError> {
+    let whole = |status: ApiStatus| Ok(Reply::Whole(Answer::error(status)));
     let Some(method_name) = params.get("method") else {
         return whole(ApiStatus::MissingMethod);
     };
@@ -329,7 +329,7 @@ async fn answer(
     };
     match method {
         // No data needed: skip the trip to the blocking pool.
-        Method::GetCallBilling => Ok(CdrReply::Whole(
+        Method::GetCallBilling => Ok(Reply::Whole(
             methods::dispatch_static(method).expect("getCallBilling is static"),
         )),
         Method::GetCdr | Method::GetResellerCdr if stream => {
@@ -341,7 +341,7 @@ async fn answer(
             .store()
             .run(move |conn| methods::dispatch(method, &params, conn))
             .await
-            .map(CdrReply::Whole),
+            .map(Reply::Whole),
     }
 }
 

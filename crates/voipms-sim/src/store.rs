@@ -903,8 +903,9 @@ pub fn stream_cdr_json(
             complete: false,
         });
     }
-    // Room for the row that crosses the threshold, so that a piece is one allocation.
-    let capacity = piece_bytes + 4096;
+    // Room for the row that crosses the threshold, so that a piece is one allocation (a
+    // piece asked to be huge grows as it fills instead).
+    let capacity = piece_bytes.min(1 << 20) + 4096;
     let mut out = Vec::with_capacity(capacity);
     while let Some(r) = rows.next()? {
         out.push(b',');

@@ -45,7 +45,8 @@ const CLIENT_GONE: u8 = 2;
 const STORE_ERROR: u8 = 3;
 
 /// How far a streamed answer got, shared by its reading task and its body. The request's
-/// log line waits here and is written when both are done (see [`StreamLog`]).
+/// log line waits here (see [`StreamLog`]) and is written when the body ends, or, for a
+/// body dropped before its end, when the task is done too.
 #[derive(Debug, Default)]
 pub struct StreamProgress {
     rows: AtomicUsize,
@@ -74,18 +75,22 @@ impl StreamProgress {
     pub fn set_line(&self, line: PendingLine) {
         *self.line.lock().unwrap_or_else(|e| e.into_inner()) = Some(line);
     }
+
+    /// Writes the log line, once: when the body ends (the task has finished by then), or
+    /// when the last holder lets go of a body that was dropped before its end.
+    fn write_line(&self) {
+        let line = self.line.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(line) = line {
+            line.write(self.outcome().unwrap_or("success+cut"), self.rows());
+        }
+    }
 }
 
 impl Drop for StreamProgress {
-    // The last holder of the progress is the later of the body (dropped by hyper once the
-    // last byte is written or the connection is gone) and the reading task: only then are
-    // the row count and the outcome final.
+    // A client that went away drops the body before the task has seen it: the task, the
+    // last holder then, has the final row count.
     fn drop(&mut self) {
-        let line = self.line.get_mut().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(line) = line {
-            let outcome = self.outcome().unwrap_or("success+cut");
-            line.write(outcome, *self.rows.get_mut());
-        }
+        self.write_line();
     }
 }
 
@@ -109,23 +114,26 @@ impl http_body::Body for CdrBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        match self.rx.poll_recv(cx) {
-            Poll::Ready(Some(piece)) => Poll::Ready(Some(Ok(Frame::data(piece)))),
+        let end = match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(piece)) => return Poll::Ready(Some(Ok(Frame::data(piece)))),
+            Poll::Pending => return Poll::Pending,
             // The task closed the channel: a normal end only if it wrote the whole answer.
-            Poll::Ready(None) if self.progress.end.load(Ordering::Acquire) == COMPLETE => {
-                Poll::Ready(None)
-            }
-            Poll::Ready(None) => Poll::Ready(Some(Err(io::Error::other(
+            Poll::Ready(None) if self.progress.end.load(Ordering::Acquire) == COMPLETE => None,
+            Poll::Ready(None) => Some(Err(io::Error::other(
                 "the CDR answer ended before its last row",
-            )))),
-            Poll::Pending => Poll::Pending,
-        }
+            ))),
+        };
+        // Before hyper writes the last chunk: a client that has the whole answer finds its
+        // line in the log.
+        self.progress.write_line();
+        Poll::Ready(end)
     }
 }
 
-/// A CDR answer: whole (an error code, `no_cdr`), or streamed.
+/// An API answer: whole (every method's, and a CDR search's error code or `no_cdr`), or a
+/// streamed CDR answer.
 #[derive(Debug)]
-pub enum CdrReply {
+pub enum Reply {
     /// Decided before any row was sent.
     Whole(Answer),
     /// Rows found: the body streams them, the progress tells the log how it went.
@@ -139,7 +147,7 @@ pub async fn cdr(
     params: Params,
     reseller: bool,
     chunk_bytes: usize,
-) -> Result<CdrReply, StoreError> {
+) -> Result<Reply, StoreError> {
     let (start_tx, start_rx) = oneshot::channel();
     let (tx, rx) = mpsc::channel(QUEUE_CHUNKS);
     let progress = Arc::new(StreamProgress::default());
@@ -157,8 +165,8 @@ pub async fn cdr(
         );
     }));
     match start_rx.await {
-        Ok(Ok(Some(answer))) => Ok(CdrReply::Whole(answer)),
-        Ok(Ok(None)) => Ok(CdrReply::Stream(
+        Ok(Ok(Some(answer))) => Ok(Reply::Whole(answer)),
+        Ok(Ok(None)) => Ok(Reply::Stream(
             CdrBody {
                 rx,
                 progress: Arc::clone(&progress),
@@ -198,7 +206,7 @@ fn produce(
     let result = store::stream_cdr_json(&conn, &query, chunk_bytes, |piece, rows| {
         if let Some(start) = start_tx.take() {
             if start.send(Ok(None)).is_err() {
-                // The handler is gone (the client left during a latency fault, say).
+                // The handler is gone: the client left before the first row was found.
                 return false;
             }
         }
@@ -222,5 +230,48 @@ fn produce(
             progress.end.store(STORE_ERROR, Ordering::Release);
         }
     }
-    // Dropping `tx` now ends the body: normally after COMPLETE, with an error otherwise.
+    // `tx` is dropped when the closure that owns it returns, which ends the body: normally
+    // after COMPLETE, with an error otherwise.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body::Body as _;
+
+    async fn next(body: &mut CdrBody) -> Option<Result<Frame<Bytes>, io::Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
+    }
+
+    fn body() -> (CdrBody, mpsc::Sender<Bytes>) {
+        let (tx, rx) = mpsc::channel(QUEUE_CHUNKS);
+        let progress = Arc::new(StreamProgress::default());
+        (CdrBody { rx, progress }, tx)
+    }
+
+    #[tokio::test]
+    async fn a_body_ends_cleanly_only_after_the_whole_answer() {
+        // The task wrote everything and said so: a normal end.
+        let (mut whole, tx) = body();
+        tx.send(Bytes::from_static(b"{\"status\":\"success\",\"cdr\":[]}"))
+            .await
+            .unwrap();
+        whole.progress.end.store(COMPLETE, Ordering::Release);
+        drop(tx);
+        assert!(next(&mut whole).await.unwrap().unwrap().is_data());
+        assert!(next(&mut whole).await.is_none());
+
+        // The task stopped without finishing (a store error, a panic): the body fails, so
+        // hyper cuts the connection instead of ending the chunked body as if it were whole.
+        for end in [STORE_ERROR, 0] {
+            let (mut cut, tx) = body();
+            tx.send(Bytes::from_static(b"{\"status\":\"success\",\"cdr\":[{"))
+                .await
+                .unwrap();
+            cut.progress.end.store(end, Ordering::Release);
+            drop(tx);
+            assert!(next(&mut cut).await.unwrap().unwrap().is_data());
+            assert!(next(&mut cut).await.unwrap().is_err());
+        }
+    }
 }
