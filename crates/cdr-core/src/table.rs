@@ -336,19 +336,24 @@ impl CdrTable {
         self.seconds.shrink_to_fit();
         self.rate.shrink_to_fit();
         self.total.shrink_to_fit();
-        for c in [
+        for c in self.text_columns_mut() {
+            c.shrink_to_fit();
+        }
+        self.uniqueid.shrink_to_fit();
+        self.sparse.shrink_to_fit();
+        self.destination_type_sent.shrink_to_fit();
+    }
+
+    /// Every dictionary column, to change them all alike.
+    fn text_columns_mut(&mut self) -> [&mut TextColumn; 6] {
+        [
             &mut self.callerid,
             &mut self.destination,
             &mut self.description,
             &mut self.account,
             &mut self.disposition,
             &mut self.destination_type,
-        ] {
-            c.shrink_to_fit();
-        }
-        self.uniqueid.shrink_to_fit();
-        self.sparse.shrink_to_fit();
-        self.destination_type_sent.shrink_to_fit();
+        ]
     }
 
     /// Keeps the first `len` rows and drops the others (the rows of a body that turned out
@@ -361,14 +366,7 @@ impl CdrTable {
         self.seconds.truncate(len);
         self.rate.truncate(len);
         self.total.truncate(len);
-        for c in [
-            &mut self.callerid,
-            &mut self.destination,
-            &mut self.description,
-            &mut self.account,
-            &mut self.disposition,
-            &mut self.destination_type,
-        ] {
+        for c in self.text_columns_mut() {
             c.codes.truncate(len);
         }
         self.destination_type_sent.truncate(len.div_ceil(64));
@@ -408,8 +406,8 @@ impl CdrTable {
             &self.disposition,
             &self.destination_type,
         ]
+        .map(TextColumn::heap_bytes)
         .iter()
-        .map(|c| c.heap_bytes())
         .sum::<usize>();
         self.date.heap_bytes()
             + self.seconds.heap_bytes()
