@@ -54,6 +54,7 @@ pub mod columns;
 mod de;
 pub mod decode;
 pub mod display;
+pub mod e164;
 pub mod export;
 pub mod fetch;
 pub mod grid;

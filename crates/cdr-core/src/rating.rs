@@ -66,23 +66,40 @@ pub enum DialError {
     TooLong(usize),
 }
 
+/// How a dialled number gave its country code, which says how sure the code is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// After a `+`: the digits are as written.
+    Plus,
+    /// After an international prefix, `011` (North America) or `00` (most other countries).
+    InternationalPrefix,
+    /// Ten digits, first digit 2 to 9: a North American number, given the country code `1`.
+    NorthAmerican,
+    /// None of these: the digits as written, taken to begin with a country code.
+    Bare,
+}
+
 /// A dialled number reduced to the digits that rate prefixes are written in: the country
-/// code first, no `+`, no `011`.
+/// code first, no `+`, `011` or `00`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DialedNumber {
     digits: String,
+    written: Written,
 }
 
 impl DialedNumber {
     /// Reads a number as people write it: `+1 (418) 555-0100`, `418.555.0100`,
-    /// `011 52 55 1234 5678`.
+    /// `011 52 55 1234 5678`, `00 44 20 7946 0000`, `+44 (0)20 7946 0000`.
     ///
     /// Digits are kept and `+`, spaces, dashes, parentheses and dots are ignored; anything
-    /// else is refused rather than guessed at. Then North American dialling is undone, since
-    /// that is how VoIP.ms numbers are dialled and how CDR destinations are written: a number
-    /// with a `+` is taken as international; otherwise a leading `011` (the international
-    /// access code) is dropped, and a 10-digit national number (first digit 2 to 9) gets the
-    /// country code `1`.
+    /// else is refused rather than guessed at. A `(0)` after the first digit is dropped: it
+    /// is the trunk prefix that European numbers show beside their country code, and is not
+    /// dialled from abroad. Then North American dialling is undone, since that is how
+    /// VoIP.ms numbers are dialled and how CDR destinations are written: a number with a `+`
+    /// is taken as international; otherwise a leading `011` (the international access code)
+    /// or `00` (the one most other countries use; no North American number starts with 0)
+    /// is dropped, and a 10-digit national number (first digit 2 to 9) gets the country
+    /// code `1`.
     pub fn parse(text: &str) -> Result<DialedNumber, DialError> {
         let text = text.trim();
         if text.is_empty() {
@@ -90,11 +107,15 @@ impl DialedNumber {
         }
         let mut digits = String::with_capacity(text.len());
         let mut plus = false;
-        for c in text.chars() {
+        let mut chars = text.char_indices();
+        while let Some((i, c)) = chars.next() {
             match c {
                 '0'..='9' => digits.push(c),
                 '+' if digits.is_empty() && !plus => plus = true,
                 '+' => return Err(DialError::MisplacedPlus),
+                '(' if !digits.is_empty() && text[i..].starts_with("(0)") => {
+                    chars.nth(1);
+                }
                 '(' | ')' | '-' | '.' => {}
                 c if c.is_whitespace() => {}
                 c => return Err(DialError::Invalid(c)),
@@ -103,22 +124,30 @@ impl DialedNumber {
         if digits.len() > MAX_DIGITS {
             return Err(DialError::TooLong(digits.len()));
         }
-        if !plus {
-            if let Some(rest) = digits.strip_prefix("011") {
-                digits = rest.to_owned();
-            } else if digits.len() == 10 && !digits.starts_with(['0', '1']) {
-                digits.insert(0, '1');
-            }
+        let mut written = Written::Bare;
+        if plus {
+            written = Written::Plus;
+        } else if let Some(rest) = digits.strip_prefix("011").or(digits.strip_prefix("00")) {
+            digits = rest.to_owned();
+            written = Written::InternationalPrefix;
+        } else if digits.len() == 10 && !digits.starts_with(['0', '1']) {
+            digits.insert(0, '1');
+            written = Written::NorthAmerican;
         }
         if digits.is_empty() {
             return Err(DialError::NoDigits);
         }
-        Ok(DialedNumber { digits })
+        Ok(DialedNumber { digits, written })
     }
 
     /// The digits, country code first, e.g. `14185550100`.
     pub fn digits(&self) -> &str {
         &self.digits
+    }
+
+    /// How the number gave its country code.
+    pub fn written(&self) -> Written {
+        self.written
     }
 }
 
@@ -881,6 +910,12 @@ mod tests {
             ("++1418", Err(DialError::MisplacedPlus)),
             ("(+)", Err(DialError::NoDigits)),
             ("011", Err(DialError::NoDigits)),
+            ("00 44 20 7946 0000", Ok("442079460000")), // the rest of the world's prefix
+            ("0011 44", Ok("1144")), // 00 then 11: Australia's 0011 is not undone
+            ("00", Err(DialError::NoDigits)),
+            ("+44 (0)20 7946 0000", Ok("442079460000")), // the trunk 0 is not dialled
+            ("(0)20 7946 0000", Ok("02079460000")),      // before any digit it is the number's
+            ("+33 (0) 1 23", Ok("33123")),
             ("1234567890123456789", Err(DialError::TooLong(19))),
         ];
         for (typed, expected) in cases {
