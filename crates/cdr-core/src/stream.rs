@@ -48,6 +48,8 @@ pub struct CdrStream {
     /// The first bytes of the body, for the preview of an error.
     head: Vec<u8>,
     at: At,
+    /// Whether the body's first bytes were looked at for a byte order mark.
+    bom_checked: bool,
     /// Where the value being cut out ends, as far as scanned (resumed on the next chunk).
     scan: Scan,
     /// The table's length when this answer began: its rows come after.
@@ -55,7 +57,13 @@ pub struct CdrStream {
     /// The element number in the `cdr` list, for the path of an error.
     element: usize,
     status: Option<String>,
-    /// The first failure: the rest of the body is not read.
+    /// A status value of the wrong shape was met.
+    status_unreadable: bool,
+    /// The first value of the wrong shape: the rest is still walked, for an error status
+    /// beside it would be the answer's outcome (as the whole-body reader has it), but no
+    /// more rows are kept.
+    misshapen: Option<DecodeError>,
+    /// The first failure that ends the reading (not JSON, cut off).
     failed: Option<DecodeError>,
 }
 
@@ -82,10 +90,13 @@ impl CdrStream {
             pos: 0,
             head: Vec::new(),
             at: At::Start,
+            bom_checked: false,
             scan: Scan::default(),
             start: table.len(),
             element: 0,
             status: None,
+            status_unreadable: false,
+            misshapen: None,
             failed: None,
         }
     }
@@ -120,7 +131,14 @@ impl CdrStream {
             if self.at != At::Done || self.pos < self.buf.len() {
                 return Err(self.not_json());
             }
-            outcome(self.status.as_deref())
+            match (self.misshapen.take(), self.status.as_deref()) {
+                // An error status with an odd payload beside it is still that error status.
+                (Some(_), Some(code)) if !self.status_unreadable && code.trim() != "success" => {
+                    outcome(Some(code))
+                }
+                (Some(shape), _) => Err(shape),
+                (None, status) => outcome(status),
+            }
         });
         match result {
             Ok(true) => Ok(()),
@@ -147,6 +165,19 @@ impl CdrStream {
             self.pos = 0;
         }
         result
+    }
+
+    /// Keeps the first shape error and drops the answer's rows; a syntax error ends the
+    /// reading at once.
+    fn misshape(&mut self, e: DecodeError, table: &mut CdrTable) -> Result<(), DecodeError> {
+        if matches!(e, DecodeError::NotJson { .. }) {
+            return Err(e);
+        }
+        table.truncate(self.start);
+        if self.misshapen.is_none() {
+            self.misshapen = Some(e);
+        }
+        Ok(())
     }
 
     fn not_json(&self) -> DecodeError {
@@ -183,12 +214,14 @@ impl CdrStream {
                 At::Start => {
                     // A byte order mark, as PHP scripts sometimes send (maybe split in two).
                     const BOM: &[u8] = b"\xEF\xBB\xBF";
-                    if self.pos == 0 {
+                    // Only the body's first bytes: the buffer's start moves as it is read.
+                    if !self.bom_checked {
                         if self.buf.starts_with(BOM) {
                             self.pos = 3;
                         } else if !eof && !self.buf.is_empty() && BOM.starts_with(&self.buf) {
                             return Ok(());
                         }
+                        self.bom_checked = true;
                     }
                     match self.peek() {
                         None => return Ok(()),
@@ -240,7 +273,9 @@ impl CdrStream {
                     let Some(text) = self.cut(eof)? else {
                         return Ok(());
                     };
-                    self.value(&key, &text, table)?;
+                    if let Err(e) = self.value(&key, &text, table) {
+                        self.misshape(e, table)?;
+                    }
                     self.at = At::AfterValue;
                 }
                 At::Element { first } => match self.peek() {
@@ -253,8 +288,16 @@ impl CdrStream {
                         let Some(text) = self.cut(eof)? else {
                             return Ok(());
                         };
-                        let row = self.row(&text)?;
-                        table.push(&row);
+                        if self.misshapen.is_none() {
+                            match self.row(&text) {
+                                Ok(row) => table.push(&row),
+                                Err(e) => self.misshape(e, table)?,
+                            }
+                        } else if !is_json(&text) {
+                            // Rows are no longer read, but a body that is not JSON is still
+                            // not JSON.
+                            return Err(self.not_json());
+                        }
                         self.element += 1;
                         self.at = At::AfterElement;
                     }
@@ -364,15 +407,23 @@ impl CdrStream {
     fn value(&mut self, key: &str, text: &str, table: &mut CdrTable) -> Result<(), DecodeError> {
         let mut p = Parser::new(text);
         let read = match key {
-            "status" => de::opt_string(&mut p).map(|s| self.status = s),
+            // A status that cannot be read: its shape error is the outcome, whatever other
+            // status the answer holds (the whole-body reader cannot read past it either).
+            "status" => de::opt_string(&mut p)
+                .map(|s| self.status = s)
+                .inspect_err(|_| self.status_unreadable = true),
             "cdr" => {
                 table.truncate(self.start);
-                de::cdr_rows_into(&mut p, table)
+                let read = de::cdr_rows_into(&mut p, table);
+                if self.misshapen.is_some() {
+                    table.truncate(self.start);
+                }
+                read
             }
             _ => p.skip(),
         }
         .and_then(|()| p.finish());
-        read.map_err(|fail| self.decode_error(fail, Some(key), None))
+        read.map_err(|fail| self.decode_error(text, fail, Some(key), None))
     }
 
     /// One element of the `cdr` list.
@@ -380,10 +431,22 @@ impl CdrStream {
         let mut p = Parser::new(text);
         de::read_cdr_row(&mut p)
             .and_then(|row| p.finish().map(|()| row))
-            .map_err(|fail| self.decode_error(fail, Some("cdr"), Some(self.element)))
+            .map_err(|fail| self.decode_error(text, fail, Some("cdr"), Some(self.element)))
     }
 
-    fn decode_error(&self, fail: Fail, key: Option<&str>, index: Option<usize>) -> DecodeError {
+    fn decode_error(
+        &self,
+        text: &str,
+        fail: Fail,
+        key: Option<&str>,
+        index: Option<usize>,
+    ) -> DecodeError {
+        // A value of the wrong shape that is not even JSON (`2x"`) is not JSON: the reader
+        // stops at the shape before it meets the syntax, the whole-body reader meets both.
+        let fail = match fail {
+            Fail::Shape(_) if !is_json(text) => Fail::Syntax,
+            f => f,
+        };
         match fail {
             Fail::Syntax => self.not_json(),
             Fail::Shape(mut shape) => {
@@ -401,6 +464,12 @@ impl CdrStream {
             }
         }
     }
+}
+
+/// Whether `text` is one whole JSON value.
+fn is_json(text: &str) -> bool {
+    let mut p = Parser::new(text);
+    p.skip().and_then(|()| p.finish()).is_ok()
 }
 
 /// The text of a JSON string value (a key), unescaped.
@@ -451,6 +520,16 @@ mod tests {
     #[test]
     fn the_answer_shapes_and_quirks_stream_too() {
         let cases: &[&[u8]] = &[
+            // Found by cdr-fuzz: an empty-result status beside a list of the wrong shape.
+            br#"{"status":"no_rate","cdr":["success"]}"#,
+            br#"{"cdr":[{"date":"","seconds":"1"},"x"],"status":"invalid_client"}"#,
+            br#"{"cdr":["x"]}"#,
+            br#"{"status":"no_rate","cdr":[2success"]}"#,
+            br#"{"status":"no_rate","cdr":[2,2,2,2,2success"]}"#,
+            b"\xEF\xBB\xBF\xEF\xBB\xBF{\"status\":\"success\"}",
+            br#"{"status":"no_account","status":[]}"#,
+            br#"{"status":[["api_limit_exceeded"]],"status":"no_cdr","clients":[null]}"#,
+            br#"{"status":"no_rate","x":{"a":1}x,"cdr":[]}"#,
             br#"{"status":"no_cdr"}"#,
             br#"  {"cdr":[],"status":"success"}  "#,
             b"\xEF\xBB\xBF{\"status\":\"success\",\"cdr\":[{\"date\":\"2024-01-01 00:00:00\",\"seconds\":\"3\"}]}",
