@@ -535,9 +535,17 @@ impl CdrTable {
     /// code matched in some column is kept; the call ids, which never repeat, are searched
     /// in their arena.
     pub fn filter(&self, query: &str) -> Vec<u32> {
+        match self.matching(query) {
+            None => (0..self.len as u32).collect(),
+            Some(hit) => hit.ones().map(|i| i as u32).collect(),
+        }
+    }
+
+    /// The rows that match `query`, as bits; `None` for a blank query, which keeps every row.
+    fn matching(&self, query: &str) -> Option<Bits> {
         let needle = self.normalise_query(query);
         if needle.is_empty() {
-            return (0..self.len as u32).collect();
+            return None;
         }
         let mut hit = Bits::new(self.len);
         for column in DICT_COLUMNS.into_iter().chain([Column::DestinationType]) {
@@ -560,7 +568,7 @@ impl CdrTable {
         }
         // The call ids never repeat: their arena is searched, a text per row.
         self.find_texts(&self.uniqueid, &needle, &mut |row| hit.set(row));
-        hit.ones().map(|i| i as u32).collect()
+        Some(hit)
     }
 
     /// Calls `found` with each text of `arena` that holds `needle` (normalised) ignoring
@@ -645,18 +653,14 @@ impl CdrTable {
     /// The rows of `sorted` (an order from [`CdrTable::sorted`]) that match `query`, in that
     /// order.
     pub fn narrow(&self, sorted: &[u32], query: &str) -> Vec<u32> {
-        if self.normalise_query(query).is_empty() {
-            return sorted.to_vec();
+        match self.matching(query) {
+            None => sorted.to_vec(),
+            Some(keep) => sorted
+                .iter()
+                .copied()
+                .filter(|&i| keep.get(i as usize))
+                .collect(),
         }
-        let mut keep = Bits::new(self.len);
-        for i in self.filter(query) {
-            keep.set(i as usize);
-        }
-        sorted
-            .iter()
-            .copied()
-            .filter(|&i| keep.get(i as usize))
-            .collect()
     }
 
     /// The query as the texts are searched: lower case, and without the separators that
