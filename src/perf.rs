@@ -2,6 +2,9 @@
 //! browser's performance panel read the same figures: `cdr:decode`, `cdr:sort`, `cdr:filter`,
 //! `cdr:first-paint`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 /// Runs `f` and records how long it took under `name`.
@@ -34,7 +37,20 @@ pub fn measure_until_painted(name: &'static str) {
     });
 }
 
-/// Runs `f` once the next frame has been painted.
+/// Runs `f` once the next frame has been painted, unless the current owner (the component
+/// or effect that asked) is cleaned up first: then nothing runs.
 pub fn after_next_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+    let live = Arc::new(AtomicBool::new(true));
+    let owned = Arc::clone(&live);
+    on_cleanup(move || owned.store(false, Ordering::Relaxed));
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                if live.load(Ordering::Relaxed) {
+                    f();
+                }
+            },
+            std::time::Duration::ZERO,
+        )
+    });
 }

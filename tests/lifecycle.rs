@@ -10,6 +10,7 @@ use cdr_core::synth::cdr_body;
 use cdr_core::view::Scope;
 use cdr_portal::app::App;
 use cdr_portal::components::explorer::CdrExplorer;
+use cdr_portal::perf::after_next_paint;
 use cdr_portal::router::provide_location;
 use cdr_portal::settings::provide_connection;
 use leptos::mount::mount_to;
@@ -26,15 +27,25 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen(inline_js = r#"
 // A stand-in for the API behind window.fetch: lookups answer at once, getCDR after `delay`
 // ms with `body`, unless its request is aborted first. It counts what happened to getCDR.
-export function install_fake_api(delay, body) {
-  const counts = { started: 0, answered: 0, aborted: 0 };
+export function install_fake_api(delay, body, lookupDelay) {
+  const counts = { started: 0, answered: 0, aborted: 0, lookups: 0, lookupsAborted: 0 };
   window.__fakeApi = counts;
   window.fetch = async (request) => {
     const text = await request.clone().text();
     const isCdr = /\r\n\r\n(getCDR|getResellerCDR)\r\n/.test(text);
     if (!isCdr) {
-      return new Response('{"status":"success","call_types":[],"call_billing":[],"accounts":[],"clients":[]}',
+      const answer = () => new Response('{"status":"success","call_types":[],"call_billing":[],"accounts":[],"clients":[]}',
         { status: 200, headers: { 'content-type': 'application/json' } });
+      if (!lookupDelay) return answer();
+      counts.lookups += 1;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(answer()), lookupDelay);
+        request.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          counts.lookupsAborted += 1;
+          reject(new DOMException('The user aborted a request.', 'AbortError'));
+        });
+      });
     }
     counts.started += 1;
     return new Promise((resolve, reject) => {
@@ -53,7 +64,7 @@ export function install_fake_api(delay, body) {
 export function fake_api_count(what) { return window.__fakeApi[what]; }
 "#)]
 extern "C" {
-    fn install_fake_api(delay: u32, body: &str);
+    fn install_fake_api(delay: u32, body: &str, lookup_delay: u32);
     fn fake_api_count(what: &str) -> u32;
 }
 
@@ -98,7 +109,7 @@ async fn a_search_left_while_it_runs_is_aborted_and_never_touches_the_page() {
     watch_panics();
     remember_credentials();
     go_to("/calls");
-    install_fake_api(400, &cdr_body(50, 3, false));
+    install_fake_api(400, &cdr_body(50, 3, false), 0);
     let root = container();
     let app = mount_to(root.clone(), || {
         provide_connection();
@@ -122,7 +133,7 @@ async fn the_quick_filter_timer_and_the_grid_listener_end_with_the_page() {
     watch_panics();
     remember_credentials();
     go_to("/calls");
-    install_fake_api(0, &cdr_body(50, 3, false));
+    install_fake_api(0, &cdr_body(50, 3, false), 0);
     let root = container();
     let app = mount_to(root.clone(), || {
         provide_connection();
@@ -158,7 +169,7 @@ async fn leaving_a_filtered_search_for_settings_searches_nothing() {
     watch_panics();
     remember_credentials();
     go_to("/calls?range=last7&tz=0&calltype=outgoing");
-    install_fake_api(0, &cdr_body(20, 5, false));
+    install_fake_api(0, &cdr_body(20, 5, false), 0);
     let root = container();
     let app = mount_to(root.clone(), App);
     until("the first search", || fake_api_count("answered") == 1).await;
@@ -180,5 +191,72 @@ async fn leaving_a_filtered_search_for_settings_searches_nothing() {
     assert_eq!(fake_api_count("started"), 1, "leaving searched again");
     assert!(!PANICKED.load(Ordering::SeqCst));
     drop(app);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn lookups_left_while_they_load_are_aborted() {
+    watch_panics();
+    remember_credentials();
+    go_to("/calls");
+    install_fake_api(0, &cdr_body(5, 3, false), 400);
+    let root = container();
+    let app = mount_to(root.clone(), || {
+        provide_connection();
+        provide_location();
+        view! { <CdrExplorer scope=Scope::Own /> }
+    });
+    // Call types, billing and accounts, each waiting for its answer.
+    until("the lookups to start", || fake_api_count("lookups") == 3).await;
+    drop(app);
+    root.remove();
+    sleep(600).await;
+    assert!(!PANICKED.load(Ordering::SeqCst));
+    assert_eq!(fake_api_count("lookupsAborted"), 3, "a lookup ran on");
+}
+
+#[wasm_bindgen_test]
+async fn a_frame_callback_of_an_owner_cleaned_up_before_the_frame_never_runs() {
+    use std::sync::atomic::AtomicU32;
+    static RAN: AtomicU32 = AtomicU32::new(0);
+    let gone = Owner::new();
+    gone.with(|| {
+        after_next_paint(|| {
+            RAN.fetch_add(1, Ordering::SeqCst);
+        })
+    });
+    let kept = Owner::new();
+    kept.with(|| {
+        after_next_paint(|| {
+            RAN.fetch_add(10, Ordering::SeqCst);
+        })
+    });
+    gone.cleanup();
+    sleep(200).await;
+    assert_eq!(
+        RAN.load(Ordering::SeqCst),
+        10,
+        "only the live owner's callback ran"
+    );
+    drop(kept);
+}
+
+#[wasm_bindgen_test]
+async fn an_app_unmounted_before_its_first_frame_draws_nothing_later() {
+    watch_panics();
+    remember_credentials();
+    go_to("/calls");
+    install_fake_api(0, &cdr_body(5, 3, false), 0);
+    let root = container();
+    let app = mount_to(root.clone(), App);
+    // Gone before the frame after which the page itself would be drawn.
+    drop(app);
+    sleep(300).await;
+    assert!(!PANICKED.load(Ordering::SeqCst));
+    assert_eq!(
+        fake_api_count("started"),
+        0,
+        "a page drawn after its app was gone searched"
+    );
     root.remove();
 }

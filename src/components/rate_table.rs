@@ -4,6 +4,8 @@
 use cdr_core::table::SortDir;
 use leptos::prelude::*;
 
+use crate::components::form::TextField;
+
 /// Sortable headers: which column is sorted which way, and what a click on a header does.
 #[derive(Clone, Copy)]
 pub struct SortHeaders {
@@ -89,5 +91,25 @@ pub fn NoRates(
             <p><strong>{format!("No rates match “{query}”.")}</strong></p>
             <p class="hint">{detail} " Try a country, a shorter name or the first digits of a prefix."</p>
         </div>
+    }
+}
+
+/// The text searched on a rate page: a destination or the first digits of a prefix.
+#[component]
+pub fn DestinationQuery(
+    /// The element id.
+    id: &'static str,
+    /// The text shown.
+    #[prop(into)]
+    value: Signal<String>,
+    /// What is wrong with it, empty when nothing is.
+    #[prop(into)]
+    error: Signal<String>,
+    /// Called with the text on every edit.
+    on_input: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <TextField id label="Destination or prefix" kind="search"
+            placeholder="Canada, Mexico, 1418…" value error on_input />
     }
 }

@@ -14,11 +14,9 @@ use cdr_core::url::RatesSearch;
 use leptos::prelude::*;
 
 use crate::components::download::download_csv;
-use crate::components::form::{
-    choices_note, choose_first, field_message, lookup, SelectField, TextField,
-};
+use crate::components::form::{choices_note, choose_first, field_message, lookup, SelectField};
 use crate::components::rate_number::RateNumber;
-use crate::components::rate_table::{NoRates, RateTable, SortHeaders};
+use crate::components::rate_table::{DestinationQuery, NoRates, RateTable, SortHeaders};
 use crate::search::{FetchContext, SearchPage, UrlSearch};
 
 impl SearchPage for RatesSearch {
@@ -201,8 +199,7 @@ pub fn RatesPage() -> impl IntoView {
                 hint=choices_note(packages, "packages")
                 error=field_message(errors, "package")
                 on_change=Callback::new(move |v| form.update(|f| f.package = v)) />
-            <TextField id="rates-query" label="Destination or prefix" kind="search"
-                placeholder="Canada, Mexico, 1418…"
+            <DestinationQuery id="rates-query"
                 value=Signal::derive(move || form.with(|f| f.query.clone()))
                 error=field_message(errors, "query")
                 on_input=Callback::new(move |v| form.update(|f| f.query = v)) />

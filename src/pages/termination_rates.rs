@@ -13,10 +13,10 @@ use cdr_core::url::{TerminationSearch, COMPARED_ROUTES};
 use leptos::prelude::*;
 
 use crate::components::form::{
-    choices_note, choose_first, field_message, lookup, Choices, SelectField, TextField,
+    choices_note, choose_first, field_message, lookup, Choices, SelectField,
 };
 use crate::components::rate_number::RateNumber;
-use crate::components::rate_table::{columns, NoRates, RateTable};
+use crate::components::rate_table::{columns, DestinationQuery, NoRates, RateTable};
 use crate::search::{FetchContext, SearchPage, UrlSearch};
 
 /// One route's answer, named.
@@ -253,8 +253,7 @@ pub fn TerminationRatesPage() -> impl IntoView {
                 error=field_message(errors, "route")
                 disabled=comparing
                 on_change=Callback::new(move |v| form.update(|f| f.route = v)) />
-            <TextField id="termination-query" label="Destination or prefix" kind="search"
-                placeholder="Canada, Mexico, 1418…"
+            <DestinationQuery id="termination-query"
                 value=Signal::derive(move || form.with(|f| f.query.clone()))
                 error=field_message(errors, "query")
                 on_input=Callback::new(move |v| form.update(|f| f.query = v)) />
